@@ -1,0 +1,20 @@
+import { type ConfigOf, baseFields, databaseFields, httpPortField, peerTokensField, redisFields, internalUrlFields, env } from '@repovault/platform/config';
+
+export const workerConfigSchema = {
+  ...baseFields('backup-worker'),
+  ...databaseFields,
+  ...httpPortField('backup-worker'),
+  ...peerTokensField,
+  ...redisFields,
+  ...internalUrlFields,
+  STORAGE_DIR: env.string('where the local storage driver keeps snapshots').default('./data/snapshots'),
+  REPOVAULT_WORKER_POOL: env.custom('the pool of workers this process serves', (raw) => {
+    if (!/^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(raw)) throw new Error('must be lowercase letters, digits and dashes');
+    return raw;
+  }).default('default'),
+  REPOVAULT_WORKER_CONCURRENCY: env.integer('jobs this worker process runs at once', { min: 1, max: 256 }).default(8),
+  REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS: env.boolean('let base URLs be http and private/loopback (simulators, labs)').default(false),
+};
+
+export type BackupWorkerConfig = ConfigOf<typeof workerConfigSchema>;
+export const BACKUP_WORKER_CONFIG = Symbol('BACKUP_WORKER_CONFIG');

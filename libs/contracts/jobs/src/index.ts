@@ -1,0 +1,5 @@
+export * from './queue-names';
+export * from './job-payloads';
+export * from './domain-events';
+export * from './job-routing';
+export * from './job-validation';

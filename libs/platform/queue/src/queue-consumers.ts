@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
+import { ReadinessRegistry } from '@repovault/platform/http';
+import { redisConnectionOptions } from './redis-connection';
+import { JobHandlerRegistry } from './job-handler-registry';
+import { PermanentJobError, RetryLaterError } from './job-handlers';
+import type { QueueSettings } from './queue-settings';
+
+export interface ConsumedQueue {
+  name: string;
+  concurrency: number;
+  /** lock duration for long jobs; renewed automatically by BullMQ while the job runs */
+  lockDurationMs?: number;
+}
+
+/** Base of the processors created per consumed queue: dispatches to the registry. */
+export abstract class DispatchingProcessor extends WorkerHost {
+  constructor(protected readonly registry: JobHandlerRegistry) {
+    super();
+  }
+
+  override async process(job: Job, token?: string): Promise<unknown> {
+    try {
+      return await this.registry.dispatch(job.name, job.data, {
+        jobId: job.id ?? '',
+        queueName: job.queueName,
+        attemptsMade: job.attemptsMade,
+        extendLock: async (ms) => {
+          if (token) await job.extendLock(token, ms);
+        },
+        updateProgress: (progress) => job.updateProgress(progress),
+      });
+    } catch (error) {
+      if (error instanceof RetryLaterError) {
+        // delayed without spending an attempt
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        throw new DelayedError(error.message);
+      }
+      if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
+      throw error;
+    }
+  }
+}
+
+/** Creates a processor class bound to one queue; BullMQ workers start paused (autorun off). */
+export function processorFor(queue: ConsumedQueue, settings: QueueSettings): Type<DispatchingProcessor> {
+  @Processor(queue.name, {
+    autorun: false,
+    concurrency: queue.concurrency,
+    connection: redisConnectionOptions(settings.redisUrl, 'worker'),
+    prefix: settings.prefix,
+    lockDuration: queue.lockDurationMs ?? 60_000,
+    maxStalledCount: 3,
+  })
+  @Injectable()
+  class QueueProcessor extends DispatchingProcessor {
+    constructor(registry: JobHandlerRegistry) {
+      super(registry);
+    }
+  }
+  Object.defineProperty(QueueProcessor, 'name', { value: `Processor(${queue.name})` });
+  return QueueProcessor;
+}
+
+export const CONSUMER_PROCESSORS = Symbol('CONSUMER_PROCESSORS');
+
+/**
+ * Starts the workers only once every readiness check passes, pauses them while a dependency is
+ * down and resumes them when it is back. Nest closes them on SIGTERM (active jobs finish first).
+ */
+@Injectable()
+export class ConsumerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Consumers');
+  private readonly abort = new AbortController();
+  private watchdog?: NodeJS.Timeout;
+  private paused = false;
+
+  constructor(
+    @Inject(CONSUMER_PROCESSORS) private readonly processors: DispatchingProcessor[],
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    try {
+      await this.readiness.waitUntilReady({
+        signal: this.abort.signal,
+        onWait: (report) => this.logger.warn({ checks: report.checks }, 'waiting for dependencies before consuming jobs'),
+      });
+    } catch {
+      return; // shut down while waiting
+    }
+    for (const processor of this.processors) {
+      processor.worker.on('error', (error) => this.logger.warn({ err: error }, 'worker error'));
+      void processor.worker.run().catch((error: unknown) => this.logger.error({ err: error }, 'worker stopped'));
+    }
+    this.logger.log(`consuming ${this.processors.map((p) => p.worker.name).join(', ')}`);
+    this.watchdog = setInterval(() => void this.watch(), 5_000);
+    this.watchdog.unref();
+  }
+
+  private async watch(): Promise<void> {
+    const report = await this.readiness.evaluate();
+    if (!report.ready && !this.paused) {
+      this.paused = true;
+      this.logger.warn({ checks: report.checks }, 'dependency down: pausing job consumption');
+      for (const p of this.processors) p.worker.pause(true).catch(() => undefined);
+    } else if (report.ready && this.paused) {
+      this.paused = false;
+      this.logger.log('dependencies back: resuming job consumption');
+      for (const p of this.processors) void p.worker.resume();
+    }
+  }
+
+  onApplicationShutdown(): void {
+    this.abort.abort();
+    if (this.watchdog) clearInterval(this.watchdog);
+  }
+}

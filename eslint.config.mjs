@@ -18,7 +18,8 @@ const scopes = ['gateway', 'org', 'credential', 'plan', 'worker'].map((scope) =>
 }));
 const shared = { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] };
 
-const boundaries = (extraAppLayers) => [
+/** In test files every layer may also use the testing libs (simulator, helpers); sources may not. */
+const boundaries = (extraLayers) => [
   'error',
   {
     allow: [],
@@ -26,11 +27,7 @@ const boundaries = (extraAppLayers) => [
     banTransitiveDependencies: true,
     checkNestedExternalImports: true,
     depConstraints: [
-      ...layers.map((c) =>
-        c.sourceTag === 'type:app'
-          ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, ...extraAppLayers] }
-          : c,
-      ),
+      ...layers.map((c) => ({ ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, ...extraLayers] })),
       ...scopes,
       shared,
     ],
@@ -55,8 +52,8 @@ export default [
     },
   },
   {
-    // tests of apps may use the testing libs (simulator, helpers); app sources may not
-    files: ['apps/**/*.spec.ts', 'apps/**/test/**/*.ts'],
+    // tests may use the testing libs (simulator, helpers); sources may not
+    files: ['**/*.spec.ts', 'apps/**/test/**/*.ts', 'libs/**/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing']) },
   },
   {

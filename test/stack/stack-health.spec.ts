@@ -1,6 +1,6 @@
 import { APP_NAMES } from '@repovault/testing/support';
 import { readFileSync } from 'node:fs';
-import { type StackUnderTest, startStack } from './stack-harness';
+import { type StackUnderTest, startStack } from '../support/stack-harness';
 
 describe('the stack as processes', () => {
   let sut: StackUnderTest;

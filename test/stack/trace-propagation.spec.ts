@@ -1,33 +1,16 @@
-import { LOCAL_REDIS, deleteRedisPrefix, freePort, uniqueQueuePrefix, workspaceRoot } from '@repovault/testing/support';
+import { LOCAL_REDIS, deleteRedisPrefix, freePort, startOtlpReceiver, uniqueQueuePrefix, workspaceRoot } from '@repovault/testing/support';
 import { spawn } from 'node:child_process';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 interface OtlpExport {
   resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { name: string; traceId: string }[] }[] }[];
 }
 
-/** An OTLP/HTTP (JSON) receiver on loopback. */
-async function otlpReceiver() {
-  const exports: OtlpExport[] = [];
-  const server = createServer((request: IncomingMessage, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      if (request.url === '/v1/traces') exports.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, exports, close: () => server.close() };
-}
-
 describe('trace context', () => {
   it('crosses internal HTTP calls and BullMQ jobs, and spans are exported over OTLP', async () => {
     const prefix = uniqueQueuePrefix('trace');
     const root = workspaceRoot();
-    const receiver = await otlpReceiver();
+    const receiver = await startOtlpReceiver();
     try {
       const child = spawn(
         process.execPath,
@@ -45,13 +28,13 @@ describe('trace context', () => {
       expect(ids.root).toMatch(/^[0-9a-f]{32}$/);
       expect(ids.http).toBe(ids.root);
       expect(ids.job).toBe(ids.root);
-      const spans = receiver.exports.flatMap((e) => e.resourceSpans);
+      const spans = receiver.bodies.map((b) => JSON.parse(b) as OtlpExport).flatMap((e) => e.resourceSpans ?? []);
       const services = spans.flatMap((r) => r.resource.attributes.filter((a) => a.key === 'service.name').map((a) => a.value.stringValue));
       expect(services).toContain('probe');
       const traceIds = new Set(spans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((x) => x.traceId))));
       expect(traceIds.has(ids.root ?? '')).toBe(true);
     } finally {
-      receiver.close();
+      await receiver.close();
       await deleteRedisPrefix(prefix);
     }
   });

@@ -6,6 +6,10 @@ import { PlatformHttpModule, type ServiceRuntime } from '@repovault/platform/htt
 import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { CredentialsController } from './credentials/credentials.controller';
+import { OrganizationsController } from './organizations/organizations.controller';
+import { SecretsController } from './secrets/secrets.controller';
+import { UpstreamClients } from './upstream/upstream-clients';
 import { GatewayAuthGuard } from './auth/gateway-auth.guard';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config/gateway.config';
 import { gatewayDataSourceSpec } from './database/gateway-data-source';
@@ -23,10 +27,11 @@ export class GatewayModule {
         DatabaseModule.forService(gatewayDataSourceSpec(config.DATABASE_URL)),
         TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]),
       ],
-      controllers: [TenantsController, ApiKeysController],
+      controllers: [TenantsController, ApiKeysController, SecretsController, OrganizationsController, CredentialsController],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ApiKeysService,
+        UpstreamClients,
         TenantsService,
         { provide: APP_GUARD, useClass: GatewayAuthGuard },
       ],

@@ -1,9 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { eventsQueueName } from '@repovault/contracts/jobs';
 import { DatabaseModule } from '@repovault/platform/database';
 import { PlatformHttpModule, type ServiceRuntime } from '@repovault/platform/http';
 import { QueueModule } from '@repovault/platform/queue';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from './config/credential-service.config';
+import { CredentialEntity } from './credentials/credential.entity';
+import { CredentialEventsHandler } from './credentials/credential-events.handler';
+import { CredentialValidator } from './credentials/credential-validator';
+import { CredentialMaterialController, CredentialsController } from './credentials/credentials.controller';
+import { CredentialsService } from './credentials/credentials.service';
 import { credentialDataSourceSpec } from './database/credential-data-source';
+import { OrganizationDirectory } from './organizations/organization-directory';
+import { ProviderRegistry } from './providers/provider-registry';
+import { SecretEntity } from './secrets/secret.entity';
+import { SecretsController } from './secrets/secrets.controller';
+import { SecretsService } from './secrets/secrets.service';
+import { VaultService } from './vault/vault.service';
 
 @Module({})
 export class CredentialServiceModule {
@@ -13,9 +26,22 @@ export class CredentialServiceModule {
       imports: [
         PlatformHttpModule.forRoot({ runtime, peerTokens: config.REPOVAULT_PEER_TOKENS }),
         DatabaseModule.forService(credentialDataSourceSpec(config.DATABASE_URL)),
-        QueueModule.forRoot({ service: 'credential-service', redisUrl: config.REDIS_URL, prefix: config.REPOVAULT_QUEUE_PREFIX }),
+        TypeOrmModule.forFeature([SecretEntity, CredentialEntity]),
+        QueueModule.forRoot({ service: 'credential-service', redisUrl: config.REDIS_URL, prefix: config.REPOVAULT_QUEUE_PREFIX }, [
+          { name: eventsQueueName('credential-service'), concurrency: 4 },
+        ]),
       ],
-      providers: [{ provide: CREDENTIAL_SERVICE_CONFIG, useValue: config }],
+      controllers: [SecretsController, CredentialsController, CredentialMaterialController],
+      providers: [
+        { provide: CREDENTIAL_SERVICE_CONFIG, useValue: config },
+        VaultService,
+        SecretsService,
+        ProviderRegistry,
+        CredentialValidator,
+        CredentialsService,
+        OrganizationDirectory,
+        CredentialEventsHandler,
+      ],
     };
   }
 }

@@ -1,3 +1,4 @@
+import { DEVELOPMENT_VAULT_KEYS, parseVaultKeys } from '../vault/vault-keyring';
 import { type ConfigOf, baseFields, databaseFields, httpPortField, peerTokensField, redisFields, internalUrlFields, env } from '@repovault/platform/config';
 
 export const credentialConfigSchema = {
@@ -8,7 +9,16 @@ export const credentialConfigSchema = {
   ...redisFields,
   ...internalUrlFields,
   REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS: env.boolean('let base URLs be http and private/loopback (simulators, labs)').default(false),
+  REPOVAULT_VAULT_KEYS: env
+    .custom('vault master keys, id:base64key comma-separated, the first is active', parseVaultKeys)
+    .asSecret()
+    .default(({ production }) => (production ? undefined : parseVaultKeys(DEVELOPMENT_VAULT_KEYS))),
 };
 
 export type CredentialServiceConfig = ConfigOf<typeof credentialConfigSchema>;
 export const CREDENTIAL_SERVICE_CONFIG = Symbol('CREDENTIAL_SERVICE_CONFIG');
+
+/** Whether the vault runs on the development key (warned loudly at start). */
+export function usesDevelopmentVaultKey(config: CredentialServiceConfig): boolean {
+  return config.REPOVAULT_VAULT_KEYS.some((k) => k.key.equals(parseVaultKeys(DEVELOPMENT_VAULT_KEYS)[0]?.key ?? Buffer.alloc(0)));
+}

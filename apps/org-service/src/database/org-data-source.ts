@@ -1,5 +1,8 @@
 import type { ServiceDataSourceSpec } from '@repovault/platform/database';
+import { OrganizationEntity } from '../organizations/organization.entity';
+import { RepositoryEntity } from '../repositories/repository.entity';
 import { OrgServiceInit1763770000000 } from './migrations/1763770000000-org-init';
+import { OrganizationsAndRepositories1795309250567 } from './migrations/1795309250567-organizations-and-repositories';
 
 export const ORG_SCHEMA = 'org';
 
@@ -7,8 +10,8 @@ export function orgDataSourceSpec(url: string): ServiceDataSourceSpec {
   return {
     schema: 'org',
     url,
-    entities: [],
-    migrations: [OrgServiceInit1763770000000],
+    entities: [OrganizationEntity, RepositoryEntity],
+    migrations: [OrgServiceInit1763770000000, OrganizationsAndRepositories1795309250567],
     applicationName: 'repovault-org-service',
   };
 }

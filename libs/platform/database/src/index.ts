@@ -3,3 +3,4 @@ export * from './migrations';
 export * from './postgres-readiness';
 export * from './database.module';
 export * from './migrate-main';
+export * from './migration-generator';

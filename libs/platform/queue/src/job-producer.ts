@@ -44,6 +44,20 @@ export class JobProducer implements OnApplicationShutdown {
     return added.id ?? '';
   }
 
+  /**
+   * A recurring job (BullMQ job scheduler): one job per due time however many replicas call this,
+   * because the scheduler id is the key. Calling again replaces the schedule.
+   */
+  async upsertSchedule(schedulerId: string, job: JobItem, repeat: { every: number } | { pattern: string; tz?: string }): Promise<void> {
+    assertValidJob(job.name, job.data);
+    const queueName = queueForJob(job.name, {});
+    await this.queue(queueName).upsertJobScheduler(schedulerId, repeat, { name: job.name, data: job.data });
+  }
+
+  async removeSchedule(jobName: JobItem['name'], schedulerId: string): Promise<void> {
+    await this.queue(queueForJob(jobName, {})).removeJobScheduler(schedulerId);
+  }
+
   async publish(event: DomainEvent): Promise<void> {
     assertValidJob(JobName.DomainEvent, event);
     await Promise.all(

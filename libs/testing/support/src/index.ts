@@ -5,3 +5,5 @@ export * from './throwaway-redis';
 export * from './workspace';
 export * from './local-stack';
 export * from './test-database';
+export * from './secret-leak-scanner';
+export * from './otlp-receiver';

@@ -130,6 +130,22 @@ export class LocalStack {
     );
   }
 
+  /** Stops one process and starts it again (same port) with extra environment, e.g. new keys. */
+  async restart(proc: StackProcess, extraEnv: Record<string, string> = {}): Promise<StackProcess> {
+    await this.kill(proc, 'SIGTERM');
+    this.processes.splice(this.processes.indexOf(proc), 1);
+    const port = Number(new URL(proc.url).port);
+    const next = await this.spawnApp(proc.app, proc.name, port, extraEnv);
+    await this.waitReady(next);
+    return next;
+  }
+
+  process(name: string): StackProcess {
+    const proc = this.processes.find((p) => p.name === name);
+    if (!proc) throw new Error(`no process named ${name}`);
+    return proc;
+  }
+
   workers(): StackProcess[] {
     return this.processes.filter((p) => p.app === 'backup-worker' && p.child.exitCode === null && p.child.signalCode === null);
   }

@@ -1,0 +1,15 @@
+import { generateMigration } from '@repovault/platform/database';
+import { credentialDataSourceSpec } from './credential-data-source';
+
+const [name, outputDir] = process.argv.slice(2);
+generateMigration({
+  spec: credentialDataSourceSpec,
+  scratchDatabaseUrl: `postgres://postgres@127.0.0.1:5432/repovault_migration_scratch_${Date.now()}`,
+  name: name ?? 'Change',
+  outputDir: outputDir ?? __dirname,
+})
+  .then((file) => process.stdout.write(file ? `wrote ${file}\n` : 'entities and migrations already agree\n'))
+  .catch((error: unknown) => {
+    process.stderr.write(`${String(error)}\n`);
+    process.exit(1);
+  });

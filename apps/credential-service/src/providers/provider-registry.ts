@@ -1,0 +1,33 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Provider } from '@repovault/contracts/internal-api';
+import { ProblemException } from '@repovault/platform/http';
+import { type CredentialSecret, ProviderNotSupportedError, type ProviderSupport, adapterFor, providerSupport } from '@repovault/providers/catalog';
+import { type ProviderAdapter, type ProviderFetch, createEgressFetch } from '@repovault/providers/core';
+import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from '../config/credential-service.config';
+
+/**
+ * Adapters for validating credentials. Every request goes through the egress fetch (SSRF rules
+ * at connect time); the credential's authorization is added by the catalog, never inside adapters.
+ */
+@Injectable()
+export class ProviderRegistry {
+  readonly egress: ProviderFetch;
+
+  constructor(@Inject(CREDENTIAL_SERVICE_CONFIG) config: CredentialServiceConfig) {
+    this.egress = createEgressFetch({ allowPrivateAddresses: config.REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS });
+  }
+
+  support(provider: Provider): ProviderSupport {
+    try {
+      return providerSupport(provider);
+    } catch (error) {
+      if (error instanceof ProviderNotSupportedError) throw ProblemException.unprocessable('provider-not-supported', `The ${provider} provider is not supported yet.`);
+      throw error;
+    }
+  }
+
+  adapterFor(provider: Provider, apiBaseUrl: string, credential: CredentialSecret): ProviderAdapter {
+    this.support(provider);
+    return adapterFor(provider, apiBaseUrl, this.egress, credential);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Repository } from 'typeorm';
+import type { SecretEntity } from '../secrets/secret.entity';
+import type { VaultService } from './vault.service';
+
+/**
+ * Key rotation: re-wraps every secret's data key under the active master key, in batches, each in
+ * a transaction. Values are not re-encrypted (their data keys do not change); afterwards the old
+ * master key can be removed from REPOVAULT_VAULT_KEYS.
+ */
+export async function rewrapAllSecrets(secrets: Repository<SecretEntity>, vault: VaultService, batchSize = 200): Promise<{ rewrapped: number; total: number }> {
+  const active = vault.keyring.active.id;
+  let rewrapped = 0;
+  let total = 0;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const batch = await secrets.createQueryBuilder('s').where('s.id > :after', { after }).orderBy('s.id', 'ASC').limit(batchSize).getMany();
+    if (batch.length === 0) return { rewrapped, total };
+    total += batch.length;
+    await secrets.manager.transaction(async (manager) => {
+      for (const secret of batch) {
+        if (secret.keyId === active) continue;
+        const sealed = vault.rewrap(secret);
+        await manager.getRepository(secrets.target).update({ id: secret.id }, { keyId: sealed.keyId, wrappedKey: sealed.wrappedKey });
+        rewrapped++;
+      }
+    });
+    after = batch[batch.length - 1]?.id ?? after;
+  }
+}

@@ -1,0 +1,26 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { CredentialMaterial, CredentialRecord, OrganizationTarget, TokenCredentialInput } from '@repovault/contracts/internal-api';
+import { InternalHttpClient } from '@repovault/platform/http';
+import { ORG_SERVICE_CONFIG, type OrgServiceConfig } from '../config/org-service.config';
+
+/** credential-service, as org-service uses it: store and validate the main credential, read its material. */
+@Injectable()
+export class CredentialServiceClient {
+  private readonly client: InternalHttpClient;
+
+  constructor(@Inject(ORG_SERVICE_CONFIG) config: OrgServiceConfig) {
+    this.client = new InternalHttpClient('credential-service', config.REPOVAULT_CREDENTIAL_SERVICE_URL, config.REPOVAULT_SERVICE_TOKEN);
+  }
+
+  createMain(tenantId: string, organization: OrganizationTarget, credential: TokenCredentialInput): Promise<CredentialRecord> {
+    return this.client.post(`/internal/organizations/${organization.id}/main-credential`, { tenantId, body: { organization, credential } });
+  }
+
+  remove(tenantId: string, organizationId: string, credentialId: string): Promise<void> {
+    return this.client.delete(`/internal/organizations/${organizationId}/credentials/${credentialId}`, { tenantId });
+  }
+
+  material(tenantId: string, credentialId: string): Promise<CredentialMaterial> {
+    return this.client.get(`/internal/credentials/${credentialId}/material`, { tenantId });
+  }
+}

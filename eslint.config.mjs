@@ -40,7 +40,13 @@ export default [
   { ignores: ['**/dist', '**/coverage', '**/.nx', '**/node_modules', '**/jest.config.cjs', 'jest.preset.cjs', '**/*.d.ts', '**/generated/**', 'tmp/**', 'data/**'] },
   {
     files: ['**/*.ts'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        // the architecture test lints probe files through stdin under __lint_probe__ (never on disk)
+        projectService: { allowDefaultProject: ['apps/*/src/__lint_probe__/*.ts', 'libs/*/*/src/__lint_probe__/*.ts'], defaultProject: 'tsconfig.base.json' },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       '@nx/enforce-module-boundaries': boundaries([]),
       '@typescript-eslint/no-floating-promises': 'error',

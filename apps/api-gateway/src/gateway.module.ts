@@ -8,6 +8,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { CredentialsController } from './credentials/credentials.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
+import { PlanServiceApiModule } from './plans/plan-service-api.module';
 import { SecretsController } from './secrets/secrets.controller';
 import { UpstreamClients } from './upstream/upstream-clients';
 import { GatewayAuthGuard } from './auth/gateway-auth.guard';
@@ -26,6 +27,7 @@ export class GatewayModule {
         PlatformHttpModule.forRoot({ runtime }),
         DatabaseModule.forService(gatewayDataSourceSpec(config.DATABASE_URL)),
         TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]),
+        PlanServiceApiModule.forRoot(config),
       ],
       controllers: [TenantsController, ApiKeysController, SecretsController, OrganizationsController, CredentialsController],
       providers: [

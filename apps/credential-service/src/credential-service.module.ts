@@ -3,7 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { eventsQueueName } from '@repovault/contracts/jobs';
 import { DatabaseModule } from '@repovault/platform/database';
 import { PlatformHttpModule, type ServiceRuntime } from '@repovault/platform/http';
-import { QueueModule } from '@repovault/platform/queue';
+import { QueueModule, createRedisClient } from '@repovault/platform/queue';
+import { CLAIMS_REDIS, ClaimsService } from './claims/claims.service';
+import { ClaimsController } from './claims/claims.controller';
+import { PlanPolicyClient } from './claims/plan-policy.client';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from './config/credential-service.config';
 import { CredentialEntity } from './credentials/credential.entity';
 import { CredentialEventsHandler } from './credentials/credential-events.handler';
@@ -31,7 +34,7 @@ export class CredentialServiceModule {
           { name: eventsQueueName('credential-service'), concurrency: 4 },
         ]),
       ],
-      controllers: [SecretsController, CredentialsController, CredentialMaterialController],
+      controllers: [SecretsController, CredentialsController, CredentialMaterialController, ClaimsController],
       providers: [
         { provide: CREDENTIAL_SERVICE_CONFIG, useValue: config },
         VaultService,
@@ -41,6 +44,9 @@ export class CredentialServiceModule {
         CredentialsService,
         OrganizationDirectory,
         CredentialEventsHandler,
+        PlanPolicyClient,
+        ClaimsService,
+        { provide: CLAIMS_REDIS, useFactory: () => createRedisClient(config.REDIS_URL, 'producer', 'credential-claims') },
       ],
     };
   }

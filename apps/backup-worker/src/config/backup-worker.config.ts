@@ -13,6 +13,8 @@ export const workerConfigSchema = {
     return raw;
   }).default('default'),
   REPOVAULT_WORKER_CONCURRENCY: env.integer('jobs this worker process runs at once', { min: 1, max: 256 }).default(8),
+  REPOVAULT_MIRROR_DIR: env.string('cache of bare git mirrors (rebuilt when missing; no persistent volume needed)').default('./data/mirrors'),
+  REPOVAULT_JOB_LOCK_SECONDS: env.integer('how long a job stays locked to a worker without a heartbeat (a killed worker\'s job is taken over after this)', { min: 5, max: 3600 }).default(60),
   REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS: env.boolean('let base URLs be http and private/loopback (simulators, labs)').default(false),
 };
 

@@ -9,6 +9,9 @@ export const credentialConfigSchema = {
   ...redisFields,
   ...internalUrlFields,
   REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS: env.boolean('let base URLs be http and private/loopback (simulators, labs)').default(false),
+  REPOVAULT_BUDGET_RESERVE_PERCENT: env.integer('share of each rate-limit budget left for people using the same tokens by hand', { min: 0, max: 50 }).default(1),
+  REPOVAULT_PACING_BURST_PERCENT: env.integer('share of a window that may be spent at once before pacing spreads the rest to the reset', { min: 1, max: 100 }).default(5),
+  REPOVAULT_GITHUB_CONCURRENCY: env.integer('concurrent requests per GitHub identity (GitHub refuses above 100)', { min: 1, max: 100 }).default(50),
   REPOVAULT_VAULT_KEYS: env
     .custom('vault master keys, id:base64key comma-separated, the first is active', parseVaultKeys)
     .asSecret()

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { CredentialMaterial, CredentialRecord, OrganizationTarget, TokenCredentialInput } from '@repovault/contracts/internal-api';
+import type { CredentialRecord, OrganizationTarget, TokenCredentialInput } from '@repovault/contracts/internal-api';
 import { InternalHttpClient } from '@repovault/platform/http';
 import { ORG_SERVICE_CONFIG, type OrgServiceConfig } from '../config/org-service.config';
 
-/** credential-service, as org-service uses it: store and validate the main credential, read its material. */
+/** credential-service, as org-service uses it: store and validate the main credential (discovery's calls are claimed by the transport). */
 @Injectable()
 export class CredentialServiceClient {
   private readonly client: InternalHttpClient;
@@ -18,9 +18,5 @@ export class CredentialServiceClient {
 
   remove(tenantId: string, organizationId: string, credentialId: string): Promise<void> {
     return this.client.delete(`/internal/organizations/${organizationId}/credentials/${credentialId}`, { tenantId });
-  }
-
-  material(tenantId: string, credentialId: string): Promise<CredentialMaterial> {
-    return this.client.get(`/internal/credentials/${credentialId}/material`, { tenantId });
   }
 }

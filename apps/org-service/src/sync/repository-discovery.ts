@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { adapterFor } from '@repovault/providers/catalog';
-import { type ProviderFetch, type UpstreamRepository, createEgressFetch } from '@repovault/providers/core';
+import { providerSupport } from '@repovault/providers/catalog';
+import { type UpstreamRepository, createEgressFetch } from '@repovault/providers/core';
+import { ClaimBroker, ClaimedTransport, CredentialMaterialCache, HttpClaimsApi } from '@repovault/providers/transport';
 import type { Repository } from 'typeorm';
 import { ORG_SERVICE_CONFIG, type OrgServiceConfig } from '../config/org-service.config';
-import { CredentialServiceClient } from '../credentials/credential-service.client';
 import type { OrganizationEntity } from '../organizations/organization.entity';
 import { RepositoryEntity } from '../repositories/repository.entity';
 
@@ -23,20 +23,31 @@ export interface DiscoveryResult {
 @Injectable()
 export class RepositoryDiscovery {
   private readonly logger = new Logger('RepositoryDiscovery');
-  private readonly egress: ProviderFetch;
+  private readonly transport: ClaimedTransport;
 
   constructor(
     @InjectRepository(RepositoryEntity) private readonly repositories: Repository<RepositoryEntity>,
-    private readonly credentials: CredentialServiceClient,
     @Inject(ORG_SERVICE_CONFIG) config: OrgServiceConfig,
   ) {
-    this.egress = createEgressFetch({ allowPrivateAddresses: config.REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS });
+    const api = new HttpClaimsApi(config.REPOVAULT_CREDENTIAL_SERVICE_URL, config.REPOVAULT_SERVICE_TOKEN);
+    // discovery pays for its calls like a backup does: claimed, with the main credential only
+    this.transport = new ClaimedTransport(
+      new ClaimBroker(api),
+      new CredentialMaterialCache((tenantId, id) => api.material(tenantId, id)),
+      createEgressFetch({ allowPrivateAddresses: config.REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS }),
+    );
   }
 
   async discover(organization: OrganizationEntity): Promise<DiscoveryResult> {
     if (!organization.mainCredentialId) throw new Error('the organization has no main credential');
-    const material = await this.credentials.material(organization.tenantId, organization.mainCredentialId);
-    const adapter = adapterFor(organization.provider, organization.apiBaseUrl, this.egress, material);
+    const fetch = this.transport.fetchFor({
+      tenantId: organization.tenantId,
+      organizationId: organization.id,
+      purpose: 'discovery',
+      provider: organization.provider,
+      credentialOrigins: [new URL(organization.apiBaseUrl).origin],
+    });
+    const adapter = providerSupport(organization.provider).adapter({ apiBaseUrl: organization.apiBaseUrl, fetch });
     const upstream: UpstreamRepository[] = [];
     for await (const repository of adapter.listRepositories(organization.name)) upstream.push(repository);
     return this.reconcile(organization, upstream);

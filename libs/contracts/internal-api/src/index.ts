@@ -1,2 +1,4 @@
 export * from './organizations';
 export * from './credentials';
+export * from './plans';
+export * from './claims';

@@ -15,6 +15,8 @@ export interface JobContext {
   jobId: string;
   queueName: string;
   attemptsMade: number;
+  /** attempts the job has in all (this run included) */
+  maxAttempts: number;
   /** renews the job's lock during long steps */
   extendLock(ms: number): Promise<void>;
   updateProgress(progress: number | object): Promise<void>;

@@ -44,6 +44,17 @@ export class JobProducer implements OnApplicationShutdown {
     return added.id ?? '';
   }
 
+  /** Several jobs of one queue in one round trip (fan-out); each keeps its own deterministic id. */
+  async enqueueMany(jobs: { job: JobItem; jobId: string }[], options: Omit<EnqueueOptions, 'jobId'> = {}): Promise<void> {
+    if (jobs.length === 0) return;
+    const { pool, ...jobOptions } = options;
+    for (const { job } of jobs) assertValidJob(job.name, job.data);
+    const first = jobs[0];
+    if (!first) return;
+    const queue = this.queue(queueForJob(first.job.name, { pool }));
+    await queue.addBulk(jobs.map(({ job, jobId }) => ({ name: job.name, data: job.data, opts: { ...jobOptions, jobId } })));
+  }
+
   /**
    * A recurring job (BullMQ job scheduler): one job per due time however many replicas call this,
    * because the scheduler id is the key. Calling again replaces the schedule.

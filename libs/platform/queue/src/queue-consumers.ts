@@ -26,6 +26,7 @@ export abstract class DispatchingProcessor extends WorkerHost {
         jobId: job.id ?? '',
         queueName: job.queueName,
         attemptsMade: job.attemptsMade,
+        maxAttempts: job.opts.attempts ?? 1,
         extendLock: async (ms) => {
           if (token) await job.extendLock(token, ms);
         },
@@ -51,6 +52,8 @@ export function processorFor(queue: ConsumedQueue, settings: QueueSettings): Typ
     connection: redisConnectionOptions(settings.redisUrl, 'worker'),
     prefix: settings.prefix,
     lockDuration: queue.lockDurationMs ?? 60_000,
+    // a dead worker's job is taken over one lock period after its last heartbeat
+    stalledInterval: Math.min(queue.lockDurationMs ?? 30_000, 30_000),
     maxStalledCount: 3,
   })
   @Injectable()

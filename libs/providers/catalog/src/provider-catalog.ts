@@ -1,7 +1,7 @@
 import {
   type AdapterTarget, type CredentialPolicy, type ProviderAdapter, type ProviderFetch, type ProviderKind, withAuthorization,
 } from '@repovault/providers/core';
-import { GitHubAdapter, githubApiBaseUrl, githubAuthorization, githubCredentialPolicy } from '@repovault/providers/github';
+import { GitHubAdapter, githubApiBaseUrl, githubAuthorization, githubCredentialPolicy, githubGitAuthorization, githubResourceOf } from '@repovault/providers/github';
 
 /** What a service needs to talk to a credential's provider: never the secret itself in adapters. */
 export interface CredentialSecret {
@@ -21,6 +21,10 @@ export interface ProviderSupport {
   policy: CredentialPolicy;
   /** the Authorization header value for REST calls */
   authorization(credential: CredentialSecret): string;
+  /** the Authorization header value for git smart HTTP and the LFS batch API */
+  gitAuthorization(credential: CredentialSecret): string;
+  /** which budget an API request draws from (e.g. GitHub core, search, graphql) */
+  resourceOf(path: string): string;
   adapter(target: AdapterTarget): ProviderAdapter;
 }
 
@@ -32,6 +36,9 @@ const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
     baseUrlRequired: false,
     policy: githubCredentialPolicy,
     authorization: (credential) => githubAuthorization(credential.secret),
+    // GitHub takes the token as the password of any user; x-access-token is what GitHub Apps use
+    gitAuthorization: (credential) => githubGitAuthorization(credential.secret),
+    resourceOf: githubResourceOf,
     adapter: (target) => new GitHubAdapter(target),
   },
 };
@@ -56,5 +63,5 @@ export function isProviderSupported(kind: ProviderKind): boolean {
 /** An adapter whose every request carries the credential's authorization through `fetch`. */
 export function adapterFor(kind: ProviderKind, apiBaseUrl: string, fetch: ProviderFetch, credential: CredentialSecret): ProviderAdapter {
   const support = providerSupport(kind);
-  return support.adapter({ apiBaseUrl, fetch: withAuthorization(fetch, support.authorization(credential)) });
+  return support.adapter({ apiBaseUrl, fetch: withAuthorization(fetch, support.authorization(credential), [new URL(apiBaseUrl).origin]) });
 }

@@ -6,3 +6,4 @@ export * from './egress/egress-policy';
 export * from './egress/egress-fetch';
 export * from './provider-adapter';
 export * from './credential-policy';
+export * from './metadata-export';

@@ -26,9 +26,13 @@ export interface ProviderAdapter {
   capabilitiesOf(identity: CredentialIdentity): Capabilities;
 }
 
-/** Adds an Authorization header to every request of a fetch. */
-export function withAuthorization(fetch: ProviderFetch, authorization: string): ProviderFetch {
+/**
+ * Adds an Authorization header to requests for the provider's own origins only: a redirect to a
+ * download host (or anywhere else) never receives the credential.
+ */
+export function withAuthorization(fetch: ProviderFetch, authorization: string, origins: readonly string[]): ProviderFetch {
   return (url, init = {}) => {
+    if (!origins.includes(new URL(url).origin)) return fetch(url, init);
     const headers = new Headers(init.headers);
     headers.set('authorization', authorization);
     return fetch(url, { ...init, headers });

@@ -1,16 +1,13 @@
-import { Octokit } from '@octokit/core';
-import { paginateRest } from '@octokit/plugin-paginate-rest';
-import { RequestError } from '@octokit/request-error';
 import {
-  type AdapterTarget, type Capabilities, CredentialRejectedError, type CredentialIdentity, type OrganizationAccess,
-  type ProviderAdapter, type UpstreamRepository, UpstreamNotFoundError, UpstreamRateLimitedError, UpstreamUnavailableError,
+  type AdapterTarget, type Capabilities, type CredentialIdentity, type MetadataCounts, type MetadataExporter, type MetadataExportOptions,
+  type MetadataSink, type OrganizationAccess, type ProviderAdapter, type UpstreamRepository, UpstreamNotFoundError,
 } from '@repovault/providers/core';
 import { githubBudgetHost } from './github-api-base';
+import { callGitHub } from './github-errors';
+import { exportGitHubMetadata } from './github-metadata-export';
+import { createGitHubOctokit, type PagingOctokit } from './github-octokit';
 import { githubRateLimitFrom } from './github-rate-limit';
 import { hasGitHubScope } from './github-tokens';
-
-const PagingOctokit = Octokit.plugin(paginateRest);
-type PagingOctokit = InstanceType<typeof PagingOctokit>;
 
 interface GitHubRepo {
   id: number;
@@ -26,19 +23,14 @@ interface GitHubRepo {
 }
 
 /** GitHub and GitHub Enterprise Server over Octokit; every request goes through the target's fetch. */
-export class GitHubAdapter implements ProviderAdapter {
+export class GitHubAdapter implements ProviderAdapter, MetadataExporter {
   readonly kind = 'github' as const;
   private readonly octokit: PagingOctokit;
   private readonly host: string;
 
-  constructor(target: AdapterTarget) {
+  constructor(private readonly target: AdapterTarget) {
     this.host = githubBudgetHost(target.apiBaseUrl);
-    this.octokit = new PagingOctokit({
-      baseUrl: target.apiBaseUrl.replace(/\/$/, ''),
-      userAgent: 'repovault',
-      request: { fetch: target.fetch, retries: 0 },
-      log: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    });
+    this.octokit = createGitHubOctokit(target);
   }
 
   async identify(): Promise<CredentialIdentity> {
@@ -96,22 +88,17 @@ export class GitHubAdapter implements ProviderAdapter {
     return { git: repo || publicRepo, metadata: repo || publicRepo };
   }
 
+  /**
+   * Issues, pull requests, comments, reviews, releases (and their assets), labels and milestones of one
+   * repository, streamed to the sink page by page (`per_page=100`, GitHub's `link` pagination).
+   */
+  exportMetadata(repositoryFullName: string, options: MetadataExportOptions, sink: MetadataSink): Promise<MetadataCounts> {
+    return exportGitHubMetadata({ octokit: this.octokit, fetch: this.target.fetch, apiBaseUrl: this.target.apiBaseUrl }, repositoryFullName, options, sink);
+  }
+
   /** Maps Octokit's errors to the provider-neutral ones. */
-  private async call<T>(fn: () => Promise<T>, what: string): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (!(error instanceof RequestError)) throw new UpstreamUnavailableError(`GitHub could not be reached: ${(error as Error).message}`);
-      const headers = (error.response?.headers ?? {}) as Record<string, string>;
-      if (error.status === 401) throw new CredentialRejectedError();
-      if (error.status === 404) throw new UpstreamNotFoundError(what);
-      if (error.status === 429 || (error.status === 403 && (headers['x-ratelimit-remaining'] === '0' || /rate limit/i.test(error.message)))) {
-        const retryAfter = headers['retry-after'];
-        throw new UpstreamRateLimitedError(retryAfter ? Number(retryAfter) * 1000 : null);
-      }
-      if (error.status >= 500) throw new UpstreamUnavailableError(`GitHub answered ${error.status}`);
-      throw error;
-    }
+  private call<T>(fn: () => Promise<T>, what: string): Promise<T> {
+    return callGitHub(fn, what);
   }
 }
 

@@ -23,7 +23,7 @@ describe('GitHubAdapter against the simulator', () => {
   });
 
   function adapterFor(token: string) {
-    return new GitHubAdapter({ apiBaseUrl: githubApiBaseUrl(sim.github.baseUrl), fetch: withAuthorization(base, githubAuthorization(token)) });
+    return new GitHubAdapter({ apiBaseUrl: githubApiBaseUrl(sim.github.baseUrl), fetch: withAuthorization(base, githubAuthorization(token), [new URL(sim.github.baseUrl).origin]) });
   }
 
   it('identifies a classic token with its scopes, identity and budget', async () => {

@@ -162,6 +162,128 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List plans */
+        get: operations["listPlans"];
+        put?: never;
+        /** Create a backup plan for an organization */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A plan, with warnings and its next run time */
+        get: operations["getPlan"];
+        put?: never;
+        post?: never;
+        /** Delete a plan and its schedule; its snapshots stay (an organization's default plan cannot be deleted: 409) */
+        delete: operations["deletePlan"];
+        options?: never;
+        head?: never;
+        /** Change a plan (the fields given); schedule null makes it manual-only */
+        patch: operations["updatePlan"];
+        trace?: never;
+    };
+    "/v1/plans/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run now */
+        post: operations["startRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs, newest first */
+        get: operations["listRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run: status, repository counts, API calls and throttling */
+        get: operations["getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a queued or running run; repositories not started are skipped */
+        post: operations["cancelRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/runs/{id}/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per-repository results of a run */
+        get: operations["listRunRepositories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/secrets": {
         parameters: {
             query?: never;
@@ -215,6 +337,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/snapshots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Snapshots, newest first */
+        get: operations["listSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/snapshots/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A snapshot: refs, metadata counts and files */
+        get: operations["getSnapshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/snapshots/{id}/bundle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The git bundle of a snapshot (404 when the repository was empty) */
+        get: operations["getSnapshotBundle"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/snapshots/{id}/metadata/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One metadata kind of a snapshot as NDJSON (404 when the snapshot has none of it) */
+        get: operations["getSnapshotMetadata"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenant": {
         parameters: {
             query?: never;
@@ -253,6 +443,38 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdditionalCredentialsRequest: {
+            /**
+             * @description the "Additional git credentials" switch; off: only the main credential is used
+             * @default false
+             */
+            enabled?: boolean;
+            /** @description the accounts toggled on: additional credentials of the plan's organization */
+            credentialIds?: string[];
+        };
+        AdditionalCredentialsView: {
+            enabled: boolean;
+            credentialIds: string[];
+        };
+        AdvancedRequest: {
+            additionalCredentials?: components["schemas"]["AdditionalCredentialsRequest"];
+        };
+        AdvancedView: {
+            additionalCredentials: components["schemas"]["AdditionalCredentialsView"];
+        };
+        ApiCallsView: {
+            /** @description provider API calls made for the run */
+            total: number;
+            /**
+             * @description calls per credential id
+             * @example {
+             *       "00000000-0000-4000-8000-000000000000": 120
+             *     }
+             */
+            byCredential: {
+                [key: string]: number;
+            };
+        };
         ApiKeyPage: {
             items: components["schemas"]["ApiKeyView"][];
             nextCursor: string | null;
@@ -351,6 +573,22 @@ export interface components {
             /** @default default */
             defaultWorkerPool?: string;
         };
+        CreatePlanRequest: {
+            /** @example nightly */
+            name: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @description default: all repositories */
+            repositories?: components["schemas"]["RepositorySelectionRequest"];
+            /** @description default: everything included */
+            include?: components["schemas"]["IncludeRequest"];
+            /** @description null or absent: manual runs only */
+            schedule?: components["schemas"]["PlanScheduleRequest"] | null;
+            retention?: components["schemas"]["RetentionRequest"];
+            advanced?: components["schemas"]["AdvancedRequest"];
+            /** @description overrides the organization's defaultWorkerPool */
+            workerPool?: string | null;
+        };
         CreateSecretRequest: {
             /** @example backup-bot PAT */
             name: string;
@@ -406,6 +644,37 @@ export interface components {
             key: string;
             login: string;
         };
+        IncludeRequest: {
+            /** @default true */
+            git?: boolean;
+            /** @default true */
+            lfs?: boolean;
+            /** @default true */
+            wiki?: boolean;
+            /** @default true */
+            issues?: boolean;
+            /** @default true */
+            pullRequests?: boolean;
+            /** @default true */
+            comments?: boolean;
+            /** @default true */
+            releases?: boolean;
+            /** @default true */
+            labels?: boolean;
+            /** @default true */
+            milestones?: boolean;
+        };
+        IncludeView: {
+            git: boolean;
+            lfs: boolean;
+            wiki: boolean;
+            issues: boolean;
+            pullRequests: boolean;
+            comments: boolean;
+            releases: boolean;
+            labels: boolean;
+            milestones: boolean;
+        };
         OrganizationPage: {
             items: components["schemas"]["OrganizationView"][];
             nextCursor: string | null;
@@ -439,6 +708,55 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        PlanPage: {
+            items: components["schemas"]["PlanView"][];
+            nextCursor: string | null;
+        };
+        PlanScheduleRequest: {
+            /**
+             * @description hours of the day, UTC (give exactly one of hours, intervalMinutes, cron)
+             * @example [
+             *       2
+             *     ]
+             */
+            hours?: number[];
+            /** @description every N minutes; the first run is when the schedule is set */
+            intervalMinutes?: number;
+            /**
+             * @description 5-field cron expression, UTC
+             * @example 0 2 * * 1-5
+             */
+            cron?: string;
+        };
+        PlanScheduleView: {
+            hours?: number[];
+            intervalMinutes?: number;
+            cron?: string;
+        };
+        PlanView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            organizationId: string;
+            name: string;
+            /** @description the organization's default plan, made when it was connected */
+            isDefault: boolean;
+            repositories: components["schemas"]["RepositorySelectionView"];
+            include: components["schemas"]["IncludeView"];
+            /** @description null: manual runs only */
+            schedule: components["schemas"]["PlanScheduleView"] | null;
+            retention: components["schemas"]["RetentionView"];
+            advanced: components["schemas"]["AdvancedView"];
+            workerPool: string | null;
+            /** @description e.g. an enabled credential that cannot read the metadata the plan includes */
+            warnings: string[];
+            /** Format: date-time */
+            nextRunAt: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
+        };
         ProblemDetailsView: {
             /** @example urn:problem-type:repovault:validation-error */
             type: string;
@@ -462,6 +780,23 @@ export interface components {
             items: components["schemas"]["RepositoryView"][];
             nextCursor: string | null;
         };
+        RepositorySelectionRequest: {
+            /**
+             * @description all repositories (minus exclude) or only the listed ids
+             * @enum {string}
+             */
+            mode: "all" | "selected";
+            /** @description with mode "all": repositories to leave out */
+            exclude?: string[];
+            /** @description with mode "selected": the repositories to back up */
+            ids?: string[];
+        };
+        RepositorySelectionView: {
+            /** @enum {string} */
+            mode: "all" | "selected";
+            exclude?: string[];
+            ids?: string[];
+        };
         RepositoryView: {
             /** Format: uuid */
             id: string;
@@ -480,6 +815,80 @@ export interface components {
             lastPushedAt: string | null;
             /** Format: date-time */
             discoveredAt: string;
+        };
+        RetentionRequest: {
+            /**
+             * @description snapshots kept per repository; the newest is never removed
+             * @default 30
+             */
+            keepLast: number;
+        };
+        RetentionView: {
+            keepLast: number;
+        };
+        RunErrorView: {
+            /**
+             * Format: uuid
+             * @description null for an error of the run as a whole
+             */
+            repositoryId: string | null;
+            message: string;
+        };
+        RunPage: {
+            items: components["schemas"]["RunView"][];
+            nextCursor: string | null;
+        };
+        RunRepositoryCountsView: {
+            total: number;
+            succeeded: number;
+            failed: number;
+            skipped: number;
+            /** @description not finished yet (pending or running) */
+            pending: number;
+        };
+        RunRepositoryPage: {
+            items: components["schemas"]["RunRepositoryView"][];
+            nextCursor: string | null;
+        };
+        RunRepositoryView: {
+            /** Format: uuid */
+            repositoryId: string;
+            /** @example acme/widgets */
+            fullName: string;
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failed" | "skipped";
+            /** Format: uuid */
+            snapshotId: string | null;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            error: string | null;
+        };
+        RunView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            planId: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "partially-failed" | "failed" | "cancelled";
+            /** @description why a queued run has not started, e.g. no worker of its pool is running */
+            statusDetail: string | null;
+            /** @enum {string} */
+            trigger: "manual" | "schedule";
+            workerPool: string;
+            /** Format: date-time */
+            queuedAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            repositories: components["schemas"]["RunRepositoryCountsView"];
+            apiCalls: components["schemas"]["ApiCallsView"];
+            throttle: components["schemas"]["ThrottleView"];
+            errors: components["schemas"]["RunErrorView"][];
         };
         SecretPage: {
             items: components["schemas"]["SecretView"][];
@@ -500,6 +909,69 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        SnapshotFileView: {
+            /** @example repository.bundle */
+            path: string;
+            /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
+            sha256: string;
+            bytes: number;
+            /** @enum {string} */
+            kind: "bundle" | "wiki-bundle" | "metadata" | "lfs" | "asset";
+        };
+        SnapshotPage: {
+            items: components["schemas"]["SnapshotView"][];
+            nextCursor: string | null;
+        };
+        SnapshotView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            repositoryId: string;
+            /** @example acme/widgets */
+            repositoryFullName: string;
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            planId: string;
+            /** Format: uuid */
+            runId: string;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * @description ref name to object id
+             * @example {
+             *       "refs/heads/main": "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"
+             *     }
+             */
+            refs: {
+                [key: string]: string;
+            };
+            /**
+             * @description the wiki's refs, when the repository has a wiki
+             * @example {
+             *       "refs/heads/main": "a94a8fe5ccb19ba61c4c0873d391e987982fbbd3"
+             *     }
+             */
+            wikiRefs: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description records per metadata kind (issues, pullRequests, issueComments, reviewComments, reviews, releases, releaseAssets, labels, milestones)
+             * @example {
+             *       "issues": 12,
+             *       "pullRequests": 3
+             *     }
+             */
+            metadata: {
+                [key: string]: number;
+            };
+            lfsObjects: number;
+            /** @description bytes of all its files */
+            sizeBytes: number;
+            /** @description bytes this snapshot added to the store (0 for an unchanged repository) */
+            newBytes: number;
+            files: components["schemas"]["SnapshotFileView"][];
         };
         SyncAccepted: {
             /** @enum {string} */
@@ -522,6 +994,12 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
         };
+        ThrottleView: {
+            /** @description time spent pacing ahead of rate limits */
+            waitMs: number;
+            /** @description provider rate-limit refusals (403/429) met during the run; the goal is 0 */
+            refusals: number;
+        };
         TokenAuthRequest: {
             /** @enum {string} */
             method: "token";
@@ -542,6 +1020,19 @@ export interface components {
             includeGroups?: boolean;
             sync?: components["schemas"]["SyncScheduleRequest"];
             defaultWorkerPool?: string;
+        };
+        UpdatePlanRequest: {
+            name?: string;
+            repositories?: components["schemas"]["RepositorySelectionRequest"];
+            /** @description only the fields given change */
+            include?: components["schemas"]["IncludeRequest"];
+            /** @description null: manual runs only; absent: unchanged */
+            schedule?: components["schemas"]["PlanScheduleRequest"] | null;
+            retention?: components["schemas"]["RetentionRequest"];
+            /** @description only the fields given change */
+            advanced?: components["schemas"]["AdvancedRequest"];
+            /** @description null: use the organization's defaultWorkerPool */
+            workerPool?: string | null;
         };
     };
     responses: never;
@@ -1333,6 +1824,578 @@ export interface operations {
             };
         };
     };
+    listPlans: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description only this organization's plans */
+                organizationId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePlanRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    deletePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    updatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePlanRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    startRun: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retried request with the same key returns the first run instead of starting another */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listRuns: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                /** @description only this plan's runs */
+                planId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    cancelRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listRunRepositories: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunRepositoryPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
     listSecrets: {
         parameters: {
             query?: {
@@ -1589,6 +2652,196 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listSnapshots: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+                repositoryId?: string;
+                planId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getSnapshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getSnapshotBundle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the git bundle; X-RepoVault-Sha256 holds its sha256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getSnapshotMetadata: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: "issues" | "pull-requests" | "issue-comments" | "review-comments" | "reviews" | "releases" | "release-assets" | "labels" | "milestones";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one JSON record per line; X-RepoVault-Sha256 holds the file’s sha256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

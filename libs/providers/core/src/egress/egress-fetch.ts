@@ -26,13 +26,16 @@ export function guardedLookup(policy: EgressPolicy) {
 
 /**
  * fetch for every provider call: SSRF rules enforced at connect time (the resolved address is
- * checked, IP literals too), keep-alive connections, and a total timeout.
+ * checked, IP literals too), keep-alive connections, and timeouts on waiting (for headers, and
+ * between body chunks) rather than on the whole transfer, so a long clone or download is not cut.
  */
-export function createEgressFetch(policy: EgressPolicy, options: { timeoutMs?: number; connections?: number } = {}): ProviderFetch {
+export function createEgressFetch(policy: EgressPolicy, options: { headersTimeoutMs?: number; idleTimeoutMs?: number; connections?: number } = {}): ProviderFetch {
   const dispatcher = new Agent({
-    connect: { lookup: guardedLookup(policy) as never },
+    connect: { lookup: guardedLookup(policy) as never, timeout: 30_000 },
     connections: options.connections ?? 64,
     keepAliveTimeout: 10_000,
+    headersTimeout: options.headersTimeoutMs ?? 120_000,
+    bodyTimeout: options.idleTimeoutMs ?? 120_000,
   });
   return async (url, init = {}) => {
     const target = new URL(url);
@@ -40,8 +43,7 @@ export function createEgressFetch(policy: EgressPolicy, options: { timeoutMs?: n
     if (!policy.allowPrivateAddresses && isIP(host) && !isPublicAddress(host)) {
       throw new EgressBlockedError(`${host} is not a public address`);
     }
-    const signal = init.signal ?? AbortSignal.timeout(options.timeoutMs ?? 60_000);
-    const response = await undiciFetch(url, { ...(init as object), signal, dispatcher } as never);
+    const response = await undiciFetch(url, { ...(init as object), dispatcher } as never);
     return response as unknown as Response;
   };
 }

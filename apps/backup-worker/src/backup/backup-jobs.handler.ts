@@ -1,0 +1,36 @@
+import { Injectable } from '@nestjs/common';
+import { JobName, type JobOf } from '@repovault/contracts/jobs';
+import { type JobContext, HandlesJob, JobProducer } from '@repovault/platform/queue';
+import { ServiceClients } from '../clients/service-clients';
+import { dependency } from './dependency-calls';
+import { RepositoryBackup } from './repository-backup';
+
+const REPOSITORY_ATTEMPTS = 3;
+
+@Injectable()
+export class BackupJobsHandler {
+  constructor(
+    private readonly clients: ServiceClients,
+    private readonly producer: JobProducer,
+    private readonly backup: RepositoryBackup,
+  ) {}
+
+  /** A run fans out into one job per repository, with ids derived from run and repository. */
+  @HandlesJob(JobName.RunStart)
+  async startRun(job: JobOf<typeof JobName.RunStart>): Promise<void> {
+    const work = await dependency(() => this.clients.runWork(job.tenantId, job.runId));
+    if (work.status !== 'running' && work.status !== 'queued') return;
+    await this.producer.enqueueMany(
+      work.repositoryIds.map((repositoryId) => ({
+        job: { name: JobName.RepositoryBackup, data: { tenantId: job.tenantId, runId: job.runId, repositoryId } },
+        jobId: `run-${job.runId}-repo-${repositoryId}`,
+      })),
+      { pool: work.workerPool, attempts: REPOSITORY_ATTEMPTS, backoff: { type: 'exponential', delay: 2_000 } },
+    );
+  }
+
+  @HandlesJob(JobName.RepositoryBackup)
+  async backupRepository(job: JobOf<typeof JobName.RepositoryBackup>, context: JobContext): Promise<void> {
+    await this.backup.run(job, context);
+  }
+}

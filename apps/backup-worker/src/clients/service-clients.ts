@@ -1,0 +1,48 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type {
+  OrganizationRecord, RepositoryRecord, RepositoryResultReport, RunWork, SnapshotRecord,
+} from '@repovault/contracts/internal-api';
+import { InternalHttpClient, UpstreamProblemError } from '@repovault/platform/http';
+import { BACKUP_WORKER_CONFIG, type BackupWorkerConfig } from '../config/backup-worker.config';
+
+/** The internal APIs the worker calls: plan-service (runs) and org-service (inventory); claims go through the transport. */
+@Injectable()
+export class ServiceClients {
+  readonly plan: InternalHttpClient;
+  readonly org: InternalHttpClient;
+
+  constructor(@Inject(BACKUP_WORKER_CONFIG) config: BackupWorkerConfig) {
+    const token = config.REPOVAULT_SERVICE_TOKEN;
+    this.plan = new InternalHttpClient('plan-service', config.REPOVAULT_PLAN_SERVICE_URL, token);
+    this.org = new InternalHttpClient('org-service', config.REPOVAULT_ORG_SERVICE_URL, token);
+  }
+
+  runWork(tenantId: string, runId: string): Promise<RunWork> {
+    return this.plan.get(`/internal/runs/${runId}/work`, { tenantId });
+  }
+
+  repositoryStarted(tenantId: string, runId: string, repositoryId: string): Promise<void> {
+    return this.plan.post(`/internal/runs/${runId}/repositories/${repositoryId}/started`, { tenantId });
+  }
+
+  repositoryResult(tenantId: string, runId: string, repositoryId: string, report: RepositoryResultReport): Promise<void> {
+    return this.plan.post(`/internal/runs/${runId}/repositories/${repositoryId}/result`, { tenantId, body: report });
+  }
+
+  async latestSnapshot(tenantId: string, repositoryId: string): Promise<SnapshotRecord | null> {
+    try {
+      return await this.plan.get<SnapshotRecord>(`/internal/repositories/${repositoryId}/latest-snapshot`, { tenantId });
+    } catch (error) {
+      if (error instanceof UpstreamProblemError && error.problem.status === 404) return null;
+      throw error;
+    }
+  }
+
+  repository(tenantId: string, repositoryId: string): Promise<RepositoryRecord> {
+    return this.org.get(`/internal/repositories/${repositoryId}`, { tenantId });
+  }
+
+  organization(tenantId: string, organizationId: string): Promise<OrganizationRecord> {
+    return this.org.get(`/internal/organizations/${organizationId}`, { tenantId });
+  }
+}

@@ -1,0 +1,198 @@
+import { LOCAL_REDIS, deleteRedisPrefix, uniqueQueuePrefix } from '@repovault/testing/support';
+import { Redis } from 'ioredis';
+import { type BudgetCandidate, type BudgetKeySpec, BudgetLedger } from '../src/claims/budget-ledger';
+
+describe('BudgetLedger (Redis scripts)', () => {
+  let redis: Redis;
+  let prefix: string;
+  let ledger: BudgetLedger;
+
+  beforeEach(() => {
+    redis = new Redis(LOCAL_REDIS);
+    prefix = uniqueQueuePrefix('ledger');
+    ledger = new BudgetLedger(redis, prefix, 400, 1); // burst = the whole limit: no pacing unless a test asks
+  });
+  afterEach(async () => {
+    redis.disconnect();
+    await deleteRedisPrefix(prefix);
+  });
+
+  const spec = (key: string, model: BudgetKeySpec['model'], extra: Partial<BudgetKeySpec> = {}): BudgetKeySpec => ({
+    key, model, concurrency: 100, windowMs: 3_600_000, defaultLimit: 0, reserveFraction: 0, refillPerMs: 0, ...extra,
+  });
+  const window = (credentialId: string, key: string, concurrency = 100): BudgetCandidate => ({
+    credentialId, keys: [spec(key, 'window', { concurrency })],
+  });
+
+  async function teach(key: string, remaining: number, limit = 100, resetAt = Date.now() + 3_600_000): Promise<void> {
+    const lease = await ledger.claim([window('c', key)]);
+    if (!lease.granted) throw new Error('probe refused');
+    await ledger.complete({ leaseId: lease.leaseId, budgetKey: key, status: 200, headers: { limit, remaining, resetAt } });
+  }
+
+  it('starts an unknown budget conservatively: one probe until a response teaches the numbers', async () => {
+    const key = ledger.budgetKey('github:h:user:1', 'core');
+    const first = await ledger.claim([window('c1', key)]);
+    expect(first.granted).toBe(true);
+    const second = await ledger.claim([window('c1', key)]);
+    expect(second).toMatchObject({ granted: false, reason: expect.stringMatching(/learning/) });
+    if (!first.granted) return;
+    await ledger.complete({ leaseId: first.leaseId, budgetKey: key, status: 200, headers: { limit: 5000, remaining: 4999, resetAt: Date.now() + 3_600_000 } });
+    expect(await ledger.state(key)).toMatchObject({ limit: 5000, remaining: 4999, known: true });
+    expect((await ledger.claim([window('c1', key)])).granted).toBe(true);
+  });
+
+  it('never lets N parallel claimants take more than the budget holds', async () => {
+    const key = ledger.budgetKey('github:h:user:2', 'core');
+    await teach(key, 10);
+    const otherRedis = new Redis(LOCAL_REDIS);
+    const other = new BudgetLedger(otherRedis, prefix, 400, 1); // a second replica
+    const results = await Promise.all(Array.from({ length: 60 }, (_, i) => (i % 2 ? ledger : other).claim([window('c', key)])));
+    otherRedis.disconnect();
+    expect(results.filter((r) => r.granted)).toHaveLength(10);
+    const refused = results.find((r) => !r.granted);
+    expect(refused).toMatchObject({ granted: false, reason: expect.stringMatching(/spent until reset/) });
+  });
+
+  it('lets two tokens of one identity drain one budget', async () => {
+    const key = ledger.budgetKey('github:h:user:3', 'core');
+    await teach(key, 6);
+    const results = await Promise.all(Array.from({ length: 20 }, () => ledger.claim([window('token-a', key), window('token-b', key)])));
+    const granted = results.filter((r) => r.granted);
+    expect(granted).toHaveLength(6);
+  });
+
+  it('spreads use across identities by remaining share', async () => {
+    const a = ledger.budgetKey('github:h:user:4', 'core');
+    const b = ledger.budgetKey('github:h:user:5', 'core');
+    await teach(a, 100);
+    await teach(b, 100);
+    const picks: Record<string, number> = {};
+    for (let i = 0; i < 40; i++) {
+      const r = await ledger.claim([window('A', a), window('B', b)]);
+      if (r.granted) {
+        picks[r.credentialId] = (picks[r.credentialId] ?? 0) + 1;
+        await ledger.complete({ leaseId: r.leaseId, budgetKey: r.budgetKey, status: 200, headers: {} });
+      }
+    }
+    expect(picks).toEqual({ A: 20, B: 20 });
+  });
+
+  it('re-syncs a budget from the headers and refunds an authorized 304', async () => {
+    const key = ledger.budgetKey('github:h:user:6', 'core');
+    await teach(key, 50);
+    const lease = await ledger.claim([window('c', key)]);
+    if (!lease.granted) throw new Error('refused');
+    expect((await ledger.state(key)).remaining).toBe(49);
+    await ledger.complete({ leaseId: lease.leaseId, budgetKey: key, status: 304, notModified: true, headers: { remaining: 50 } });
+    expect((await ledger.state(key)).remaining).toBe(50);
+    const second = await ledger.claim([window('c', key)]);
+    if (!second.granted) throw new Error('refused');
+    // someone else used the token meanwhile: the provider's lower number wins
+    await ledger.complete({ leaseId: second.leaseId, budgetKey: key, status: 200, headers: { remaining: 12 } });
+    expect((await ledger.state(key)).remaining).toBe(12);
+  });
+
+  it('honours retry-after on a refusal and counts it for the run', async () => {
+    const key = ledger.budgetKey('github:h:user:7', 'core');
+    await teach(key, 50);
+    const lease = await ledger.claim([window('c', key)], { runId: 'run-1' });
+    if (!lease.granted) throw new Error('refused');
+    await ledger.complete({ leaseId: lease.leaseId, budgetKey: key, runId: 'run-1', status: 403, secondaryLimit: true, headers: { retryAfterMs: 2_000 } });
+    const blocked = await ledger.claim([window('c', key)]);
+    expect(blocked.granted).toBe(false);
+    if (!blocked.granted) expect(blocked.retryAt).toBeGreaterThan(Date.now() + 1_500);
+    expect(await ledger.usage('run-1')).toMatchObject({ total: 1, refusals: 1, byCredential: { c: 1 } });
+  });
+
+  it('waits for the reset when the provider says remaining 0', async () => {
+    const key = ledger.budgetKey('github:h:user:8', 'core');
+    const resetAt = Date.now() + 5_000;
+    await teach(key, 0, 100, resetAt);
+    const claim = await ledger.claim([window('c', key)]);
+    expect(claim.granted).toBe(false);
+    if (!claim.granted) expect(Math.abs(claim.retryAt - resetAt)).toBeLessThan(1_000);
+  });
+
+  it('expires leases of a dead holder and renews live ones', async () => {
+    const key = ledger.budgetKey('github:h:user:9', 'git');
+    const unmetered: BudgetCandidate = { credentialId: 'c', keys: [spec(key, 'unmetered', { concurrency: 1, windowMs: 0 })] };
+    const held = await ledger.claim([unmetered]);
+    expect(held.granted).toBe(true);
+    expect((await ledger.claim([unmetered])).granted).toBe(false);
+    await new Promise((r) => setTimeout(r, 250));
+    if (held.granted) expect(await ledger.renew(held.leaseId, key)).toBe(true);
+    await new Promise((r) => setTimeout(r, 250));
+    expect((await ledger.claim([unmetered])).granted).toBe(false); // renewed: still held
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await ledger.claim([unmetered]); // the holder died: its slot came back
+    expect(after.granted).toBe(true);
+    if (held.granted) expect(await ledger.renew(held.leaseId, key)).toBe(false);
+  });
+
+  it('paces once demand exceeds the budget: a burst, then what is left spread to the reset', async () => {
+    const paced = new BudgetLedger(redis, prefix, 400, 0.1);
+    const key = paced.budgetKey('github:h:user:10', 'core');
+    const candidate = window('c', key);
+    const lease = await paced.claim([candidate]);
+    if (!lease.granted) throw new Error('probe refused');
+    await paced.complete({ leaseId: lease.leaseId, budgetKey: key, status: 200, headers: { limit: 100, remaining: 100, resetAt: Date.now() + 10_000 } });
+    const burst = await Promise.all(Array.from({ length: 30 }, () => paced.claim([candidate])));
+    const granted = burst.filter((r) => r.granted).length;
+    expect(granted).toBe(10); // 10 % of the limit at once
+    const refused = burst.find((r) => !r.granted);
+    if (refused && !refused.granted) {
+      expect(refused.reason).toMatch(/paced/);
+      // the rest (90) is spread over the ~10 s to the reset: about one per 110 ms
+      expect(refused.retryAt - Date.now()).toBeGreaterThan(40);
+      expect(refused.retryAt - Date.now()).toBeLessThan(400);
+    }
+  });
+
+  it('keeps a reserve for people using the same token by hand', async () => {
+    const key = ledger.budgetKey('github:h:user:11', 'core');
+    const reserved: BudgetCandidate = { credentialId: 'c', keys: [spec(key, 'window', { reserveFraction: 0.1 })] };
+    const probe = await ledger.claim([reserved]);
+    if (!probe.granted) throw new Error('probe refused');
+    await ledger.complete({ leaseId: probe.leaseId, budgetKey: key, status: 200, headers: { limit: 50, remaining: 50, resetAt: Date.now() + 60_000 } });
+    const results = await Promise.all(Array.from({ length: 60 }, () => ledger.claim([reserved])));
+    expect(results.filter((r) => r.granted)).toHaveLength(45);
+  });
+
+  it('counts a rolling window without a remaining header (Bitbucket Cloud)', async () => {
+    const key = ledger.budgetKey('bitbucket-cloud:h:user:1', 'api');
+    const sliding: BudgetCandidate = { credentialId: 'c', keys: [spec(key, 'sliding', { defaultLimit: 5, windowMs: 1_000 })] };
+    const first = await Promise.all(Array.from({ length: 8 }, () => ledger.claim([sliding])));
+    expect(first.filter((r) => r.granted)).toHaveLength(5);
+    const refused = first.find((r) => !r.granted);
+    if (refused && !refused.granted) expect(refused.retryAt - Date.now()).toBeGreaterThan(700);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect((await ledger.claim([sliding])).granted).toBe(true);
+  });
+
+  it('draws from a token bucket that refills and re-syncs from headers (Bitbucket DC)', async () => {
+    const key = ledger.budgetKey('bitbucket-dc:h:user:alice', 'api');
+    const bucket: BudgetCandidate = { credentialId: 'c', keys: [spec(key, 'bucket', { defaultLimit: 6, refillPerMs: 0.01 })] };
+    const burst = await Promise.all(Array.from({ length: 10 }, () => ledger.claim([bucket])));
+    expect(burst.filter((r) => r.granted)).toHaveLength(6);
+    const refused = burst.find((r) => !r.granted);
+    if (refused && !refused.granted) expect(refused.retryAt - Date.now()).toBeLessThan(150); // 1 token per 100 ms
+    await new Promise((r) => setTimeout(r, 220));
+    const refill = await Promise.all(Array.from({ length: 5 }, () => ledger.claim([bucket])));
+    expect(refill.filter((r) => r.granted)).toHaveLength(2);
+    const lease = refill.find((r) => r.granted);
+    if (lease?.granted) await ledger.complete({ leaseId: lease.leaseId, budgetKey: key, status: 200, headers: { remaining: 0, refillPerMs: 0.01 } });
+    expect((await ledger.claim([bucket])).granted).toBe(false);
+  });
+
+  it('makes a call fit every limit it draws from, e.g. a per-identity and a per-IP aggregate (GitLab)', async () => {
+    const ip = ledger.budgetKey('gitlab:h:ip', 'api');
+    const users = [1, 2, 3].map((id) => ledger.budgetKey(`gitlab:h:user:${id}`, 'api'));
+    const candidates: BudgetCandidate[] = users.map((key, i) => ({
+      credentialId: `u${i}`,
+      keys: [spec(key, 'window', { defaultLimit: 4, windowMs: 60_000 }), spec(ip, 'window', { defaultLimit: 7, windowMs: 60_000 })],
+    }));
+    const results = await Promise.all(Array.from({ length: 20 }, () => ledger.claim(candidates)));
+    expect(results.filter((r) => r.granted)).toHaveLength(7); // 3 users × 4 would be 12, the IP caps at 7
+  });
+});

@@ -1,0 +1,4 @@
+export * from './claims-api';
+export * from './claim-broker';
+export * from './credential-material-cache';
+export * from './claimed-transport';

@@ -3,6 +3,9 @@
 # config is .swcrc plus the path aliases of tsconfig.base.json, so both stay in one place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# one build at a time per checkout: concurrent test runs share dist/
+exec 9>"${TMPDIR:-/tmp}/repovault-build-$(pwd | sha1sum | cut -c1-12).lock"
+flock 9
 mkdir -p dist
 node -e '
   const fs = require("node:fs");

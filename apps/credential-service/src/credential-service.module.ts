@@ -7,6 +7,7 @@ import { QueueModule, createRedisClient } from '@repovault/platform/queue';
 import { CLAIMS_REDIS, ClaimsService } from './claims/claims.service';
 import { ClaimsController } from './claims/claims.controller';
 import { PlanPolicyClient } from './claims/plan-policy.client';
+import { ClaimsMetrics } from './claims/claims-metrics';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from './config/credential-service.config';
 import { CredentialEntity } from './credentials/credential.entity';
 import { CredentialEventsHandler } from './credentials/credential-events.handler';
@@ -46,6 +47,7 @@ export class CredentialServiceModule {
         CredentialEventsHandler,
         PlanPolicyClient,
         ClaimsService,
+        ClaimsMetrics,
         { provide: CLAIMS_REDIS, useFactory: () => createRedisClient(config.REDIS_URL, 'producer', 'credential-claims') },
       ],
     };

@@ -18,7 +18,7 @@ export class BackupJobsHandler {
   /** A run fans out into one job per repository, with ids derived from run and repository. */
   @HandlesJob(JobName.RunStart)
   async startRun(job: JobOf<typeof JobName.RunStart>): Promise<void> {
-    const work = await dependency(() => this.clients.runWork(job.tenantId, job.runId));
+    const work = await dependency(() => this.clients.runWork(job.tenantId, job.runId, 0));
     if (work.status !== 'running' && work.status !== 'queued') return;
     await this.producer.enqueueMany(
       work.repositoryIds.map((repositoryId) => ({

@@ -12,7 +12,12 @@ export class MetadataFiles implements MetadataSink {
   private readonly streams = new Map<MetadataKind, WriteStream>();
   readonly assets: ManifestFile[] = [];
 
-  constructor(private readonly dir: string, private readonly store: SnapshotStore) {}
+  constructor(
+    private readonly dir: string,
+    private readonly store: SnapshotStore,
+    /** assets of the previous snapshot, by path: immutable, so never downloaded twice */
+    private readonly previousAssets: ReadonlyMap<string, { sha256: string; bytes: number }> = new Map(),
+  ) {}
 
   async record(kind: MetadataKind, record: unknown): Promise<void> {
     let stream = this.streams.get(kind);
@@ -25,9 +30,15 @@ export class MetadataFiles implements MetadataSink {
 
   async asset(asset: ReleaseAssetRef, body: Readable): Promise<{ sha256: string; bytes: number }> {
     const stored = await this.store.putStream(body);
-    const safeName = asset.name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 150) || 'asset';
-    this.assets.push({ path: `assets/${asset.releaseId}/${asset.id}-${safeName}`, sha256: stored.sha256, bytes: stored.bytes, kind: 'asset' });
+    this.assets.push({ path: assetPath(asset), sha256: stored.sha256, bytes: stored.bytes, kind: 'asset' });
     return stored;
+  }
+
+  async knownAsset(asset: ReleaseAssetRef): Promise<{ sha256: string; bytes: number } | null> {
+    const previous = this.previousAssets.get(assetPath(asset));
+    if (!previous || previous.bytes !== asset.size || !(await this.store.has(previous.sha256))) return null;
+    this.assets.push({ path: assetPath(asset), sha256: previous.sha256, bytes: previous.bytes, kind: 'asset' });
+    return previous;
   }
 
   /** Closes the files, stores them, and returns their manifest entries (kinds with no records included, empty). */
@@ -40,4 +51,10 @@ export class MetadataFiles implements MetadataSink {
     }
     return [...files, ...this.assets];
   }
+}
+
+function assetPath(asset: ReleaseAssetRef): string {
+  // every segment safe for a restore directory, whatever the provider put in ids and names
+  const segment = (value: string, fallback: string, max: number) => (value.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_') || fallback).slice(0, max);
+  return `assets/${segment(asset.releaseId, 'downloads', 100)}/${segment(asset.id, 'asset', 100)}-${segment(asset.name, 'asset', 150)}`;
 }

@@ -38,9 +38,11 @@ export class RepositoryBackup {
       await dependency(() => this.clients.repositoryResult(job.tenantId, job.runId, job.repositoryId, { status: 'skipped', error: 'the run was cancelled' }));
       return;
     }
-    const repository = await dependency(() => this.clients.repository(job.tenantId, job.repositoryId));
-    const organization = await dependency(() => this.clients.organization(job.tenantId, work.organizationId));
-    await dependency(() => this.clients.repositoryStarted(job.tenantId, job.runId, job.repositoryId));
+    const [repository, organization] = await Promise.all([
+      dependency(() => this.clients.repository(job.tenantId, job.repositoryId)),
+      dependency(() => this.clients.organization(job.tenantId, work.organizationId)),
+      dependency(() => this.clients.repositoryStarted(job.tenantId, job.runId, job.repositoryId)),
+    ]);
     const workDir = join(this.workRoot, `${job.runId}-${job.repositoryId}-${context.attemptsMade}`);
     await mkdir(workDir, { recursive: true });
     const upstream = new URL(repository.cloneUrl);
@@ -77,8 +79,10 @@ export class RepositoryBackup {
     job: RepositoryJob, work: RunWork, repository: RepositoryRecord, organization: OrganizationRecord, route: EgressRoute, workDir: string,
   ): Promise<SnapshotRecord> {
     const snapshotId = snapshotIdFor(job.runId, job.repositoryId);
-    const previous = await dependency(() => this.clients.latestSnapshot(job.tenantId, job.repositoryId));
-    const existing = await this.alreadyPublished(job.repositoryId, snapshotId);
+    const [previous, existing] = await Promise.all([
+      dependency(() => this.clients.latestSnapshot(job.tenantId, job.repositoryId)),
+      this.alreadyPublished(job.repositoryId, snapshotId),
+    ]);
     if (existing) return this.toRecord(existing, work, previous);
 
     const files: ManifestFile[] = [];
@@ -87,7 +91,8 @@ export class RepositoryBackup {
     if (kinds.length > 0) {
       const adapter = providerSupport(organization.provider).adapter({ apiBaseUrl: organization.apiBaseUrl, fetch: route.fetch });
       const exporter = asExporter(adapter);
-      const sink = new MetadataFiles(workDir, this.store);
+      const previousAssets = new Map((previous?.files ?? []).filter((f) => f.kind === 'asset').map((f) => [f.path, { sha256: f.sha256, bytes: f.bytes }]));
+      const sink = new MetadataFiles(workDir, this.store, previousAssets);
       metadata = await exporter.exportMetadata(repository.fullName, { kinds, assets: work.include.releases }, sink);
       files.push(...(await sink.finish(kinds)));
     }
@@ -103,9 +108,10 @@ export class RepositoryBackup {
       lfsObjects = git.lfsObjects;
       files.push(...git.files);
     }
-    if (work.include.wiki) {
+    const wikiUrl = providerSupport(organization.provider).wikiUrl(repository.cloneUrl);
+    if (work.include.wiki && wikiUrl) {
       const wiki = await this.git.captureWiki({
-        key: `${job.repositoryId}.wiki`, upstreamUrl: repository.cloneUrl.replace(/\.git$/, '.wiki.git'), route,
+        key: `${job.repositoryId}.wiki`, upstreamUrl: wikiUrl, route,
         previous: previousGit(previous, 'wiki-bundle'), bundlePath: 'wiki.bundle', bundleKind: 'wiki-bundle', lfs: false,
       });
       if (wiki) {

@@ -17,8 +17,18 @@ export class ServiceClients {
     this.org = new InternalHttpClient('org-service', config.REPOVAULT_ORG_SERVICE_URL, token);
   }
 
-  runWork(tenantId: string, runId: string): Promise<RunWork> {
-    return this.plan.get(`/internal/runs/${runId}/work`, { tenantId });
+  private readonly runWorkCache = new Map<string, { at: number; work: Promise<RunWork> }>();
+  private readonly organizationCache = new Map<string, { at: number; organization: Promise<OrganizationRecord> }>();
+
+  /** A run's work, shared by its repository jobs on this worker for a few seconds (a cancel shows within that). */
+  runWork(tenantId: string, runId: string, maxAgeMs = 3_000): Promise<RunWork> {
+    const hit = this.runWorkCache.get(runId);
+    if (hit && Date.now() - hit.at < maxAgeMs) return hit.work;
+    const work = this.plan.get<RunWork>(`/internal/runs/${runId}/work`, { tenantId });
+    this.runWorkCache.set(runId, { at: Date.now(), work });
+    work.catch(() => this.runWorkCache.delete(runId));
+    if (this.runWorkCache.size > 1_000) this.runWorkCache.clear();
+    return work;
   }
 
   repositoryStarted(tenantId: string, runId: string, repositoryId: string): Promise<void> {
@@ -43,6 +53,13 @@ export class ServiceClients {
   }
 
   organization(tenantId: string, organizationId: string): Promise<OrganizationRecord> {
-    return this.org.get(`/internal/organizations/${organizationId}`, { tenantId });
+    const key = `${tenantId}/${organizationId}`;
+    const hit = this.organizationCache.get(key);
+    if (hit && Date.now() - hit.at < 10_000) return hit.organization;
+    const organization = this.org.get<OrganizationRecord>(`/internal/organizations/${organizationId}`, { tenantId });
+    this.organizationCache.set(key, { at: Date.now(), organization });
+    organization.catch(() => this.organizationCache.delete(key));
+    if (this.organizationCache.size > 1_000) this.organizationCache.clear();
+    return organization;
   }
 }

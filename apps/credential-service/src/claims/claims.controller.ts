@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import type { ClaimResponse, CredentialUsage } from '@repovault/contracts/internal-api';
+import type { ClaimCandidates, ClaimResponse, CredentialUsage } from '@repovault/contracts/internal-api';
 import { Caller, type InternalCaller, InternalRoute, ProblemException, TenantId, UuidParam } from '@repovault/platform/http';
 import { ClaimBody, CompleteBody, LeaseBody } from './claims.dto';
 import { ClaimsService } from './claims.service';
@@ -14,6 +14,21 @@ export class ClaimsController {
   @InternalRoute('backup-worker', 'org-service')
   claim(@TenantId() tenantId: string, @Caller() caller: InternalCaller, @Body() body: ClaimBody): Promise<ClaimResponse> {
     return this.claims.claim(tenantId, caller, body);
+  }
+
+  /** The credentials and budgets a worker claims from on its own (cached briefly by the worker). */
+  @Post('claims/candidates')
+  @HttpCode(200)
+  @InternalRoute('backup-worker')
+  candidates(@TenantId() tenantId: string, @Caller() caller: InternalCaller, @Body() body: ClaimBody): Promise<ClaimCandidates> {
+    return this.claims.candidates(tenantId, caller, body);
+  }
+
+  @Post('credentials/:credentialId/unauthorized')
+  @HttpCode(204)
+  @InternalRoute('backup-worker', 'org-service')
+  async unauthorized(@TenantId() tenantId: string, @Param('credentialId', UuidParam()) credentialId: string): Promise<void> {
+    await this.claims.reportUnauthorized(tenantId, credentialId);
   }
 
   @Post('claims/complete')

@@ -1,17 +1,20 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { ClaimRequest, ClaimResponse, CredentialUsage, Provider } from '@repovault/contracts/internal-api';
+import type { ClaimCandidates, ClaimRequest, ClaimResponse, CredentialUsage, Provider } from '@repovault/contracts/internal-api';
 import { ProblemException, type InternalCaller } from '@repovault/platform/http';
 import { JobProducer } from '@repovault/platform/queue';
 import type { Redis } from 'ioredis';
 import { IsNull, type Repository } from 'typeorm';
+import { createHash } from 'node:crypto';
+import type { ProviderFetch } from '@repovault/providers/core';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from '../config/credential-service.config';
 import { CredentialEntity } from '../credentials/credential.entity';
-import { type BudgetSettings, budgetRules } from './budget-model';
-import type { BudgetKeySpec } from './budget-ledger';
-import { BudgetLedger } from './budget-ledger';
+import { type BudgetSettings, DEFAULT_BUDGET_SETTINGS, budgetRules } from '@repovault/providers/budgets';
+import type { BudgetKeySpec } from '@repovault/providers/budgets';
+import { BudgetLedger } from '@repovault/providers/budgets';
 import type { CompleteBody } from './claims.dto';
 import { PlanPolicyClient } from './plan-policy.client';
+import { ClaimsMetrics } from './claims-metrics';
 
 export const CLAIMS_REDIS = Symbol('CLAIMS_REDIS');
 export const LEASE_TTL_MS = 60_000;
@@ -41,28 +44,65 @@ export class ClaimsService implements OnApplicationShutdown {
   private readonly ledger: BudgetLedger;
   private readonly settings: BudgetSettings;
   private readonly reserveFraction: number;
-  private readonly candidates = new Map<string, { at: number; list: Promise<Candidate[]> }>();
+  private readonly ledgerSettings: ClaimCandidates['ledger'];
+  private readonly eligibleCache = new Map<string, { at: number; list: Promise<Candidate[]> }>();
 
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(CLAIMS_REDIS) private readonly redis: Redis,
     private readonly plans: PlanPolicyClient,
     private readonly producer: JobProducer,
+    private readonly metrics: ClaimsMetrics,
     @Inject(CREDENTIAL_SERVICE_CONFIG) config: CredentialServiceConfig,
   ) {
-    this.ledger = new BudgetLedger(redis, `${config.REPOVAULT_QUEUE_PREFIX}:claims`, LEASE_TTL_MS, config.REPOVAULT_PACING_BURST_PERCENT / 100);
-    this.settings = { githubConcurrency: config.REPOVAULT_GITHUB_CONCURRENCY };
+    this.ledgerSettings = { prefix: `${config.REPOVAULT_QUEUE_PREFIX}:claims`, leaseTtlMs: LEASE_TTL_MS, burstFraction: config.REPOVAULT_PACING_BURST_PERCENT / 100 };
+    this.ledger = new BudgetLedger(redis, this.ledgerSettings.prefix, LEASE_TTL_MS, this.ledgerSettings.burstFraction);
+    this.settings = {
+      ...DEFAULT_BUDGET_SETTINGS,
+      githubConcurrency: config.REPOVAULT_GITHUB_CONCURRENCY,
+      gitlabIpLimitPerMinute: config.REPOVAULT_GITLAB_IP_LIMIT_PER_MINUTE,
+      rateWindowScale: config.REPOVAULT_RATE_WINDOW_SCALE,
+    };
     this.reserveFraction = config.REPOVAULT_BUDGET_RESERVE_PERCENT / 100;
+    metrics.attach(this.ledger);
   }
 
   onApplicationShutdown(): void {
     this.redis.disconnect();
   }
 
-  async claim(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<ClaimResponse> {
+  /**
+   * The credentials a call may use and the budgets each draws from, so a worker can claim straight
+   * from the shared Redis budgets with the same scripts (no round trip per call).
+   */
+  async candidates(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<ClaimCandidates> {
+    this.assertMayClaim(caller, request);
+    const candidates = await this.eligible(tenantId, request);
+    const provider = candidates[0]?.provider;
+    if (!provider) {
+      throw ProblemException.unprocessable('no-eligible-credential', 'No valid credential may be used for this call: check the organization\'s credentials and the plan\'s additional credentials.');
+    }
+    return {
+      provider,
+      ledger: this.ledgerSettings,
+      candidates: candidates.map((c) => ({ credentialId: c.credentialId, identityKey: c.identityKey, keys: this.keysFor(c, request.resource) })),
+      ttlMs: CANDIDATE_TTL_MS,
+    };
+  }
+
+  /** A worker saw a 401 for this credential while claiming on its own. */
+  async reportUnauthorized(tenantId: string, credentialId: string): Promise<void> {
+    await this.invalidate(tenantId, credentialId);
+  }
+
+  private assertMayClaim(caller: InternalCaller, request: ClaimRequest): void {
     if (ALLOWED_CALLERS[request.purpose] !== caller.service) {
       throw ProblemException.forbidden(`${caller.service} may not claim for ${request.purpose}.`);
     }
+  }
+
+  async claim(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<ClaimResponse> {
+    this.assertMayClaim(caller, request);
     const candidates = await this.eligible(tenantId, request);
     if (candidates.length === 0) {
       throw ProblemException.unprocessable('no-eligible-credential', 'No valid credential may be used for this call: check the organization\'s credentials and the plan\'s additional credentials.');
@@ -71,7 +111,11 @@ export class ClaimsService implements OnApplicationShutdown {
       candidates.map((c) => ({ credentialId: c.credentialId, keys: this.keysFor(c, request.resource) })),
       { runId: request.runId, preferBudgetKey: request.preferIdentity ? this.ledger.budgetKey(request.preferIdentity, request.resource) : undefined },
     );
-    if (!result.granted) return { granted: false, retryAt: new Date(result.retryAt).toISOString(), reason: result.reason };
+    if (!result.granted) {
+      this.metrics.waited(result.retryAt, result.reason);
+      return { granted: false, retryAt: new Date(result.retryAt).toISOString(), reason: result.reason };
+    }
+    this.metrics.granted(result.credentialId, result.budgetKey, request.resource);
     const chosen = candidates.find((x) => x.credentialId === result.credentialId);
     return {
       granted: true, leaseId: result.leaseId, budgetKey: result.budgetKey, credentialId: result.credentialId,
@@ -81,16 +125,15 @@ export class ClaimsService implements OnApplicationShutdown {
 
   async complete(tenantId: string, body: CompleteBody): Promise<void> {
     const provider = this.providerOfBudget(body.budgetKey);
-    await this.ledger.complete({
-      leaseId: body.leaseId,
-      budgetKey: body.budgetKey,
-      runId: body.runId,
-      status: body.status,
-      headers: budgetRules(provider, this.settings).parse(body.status, lowerCase(body.headers)),
-      notModified: body.notModified,
-      secondaryLimit: body.secondaryLimit,
-      waitedMs: body.waitedMs,
-    });
+    const headers = budgetRules(provider, this.settings).parse(body.status, lowerCase(body.headers));
+    const done = {
+      leaseId: body.leaseId, budgetKey: body.budgetKey, runId: body.runId, status: body.status, headers,
+      notModified: body.notModified, secondaryLimit: body.secondaryLimit, waitedMs: body.waitedMs,
+    };
+    const ipKey = headers.scope === 'ip' ? await this.ipKeyOf(tenantId, body.credentialId) : undefined;
+    if (ipKey) await this.ledger.completeElsewhere(done, ipKey);
+    else await this.ledger.complete(done);
+    if (body.status === 403 || body.status === 429) this.metrics.refused(body.credentialId);
     if (body.status === 401) await this.invalidate(tenantId, body.credentialId);
     else void this.touch(body.credentialId);
   }
@@ -101,6 +144,39 @@ export class ClaimsService implements OnApplicationShutdown {
 
   usage(runId: string): Promise<CredentialUsage> {
     return this.ledger.usage(runId);
+  }
+
+  /**
+   * Validation calls happen before a credential's identity is known: they are claimed too, on a
+   * conservative provisional budget of their own (per secret, 30 calls a minute, 2 at a time).
+   */
+  validationFetch(secret: string, egress: ProviderFetch): ProviderFetch {
+    const key = this.ledger.budgetKey(`provisional:${createHash('sha256').update(secret).digest('hex').slice(0, 32)}`, 'validation');
+    const candidate = { credentialId: 'validation', keys: [{ key, model: 'window' as const, concurrency: 2, windowMs: 60_000, defaultLimit: 30, reserveFraction: 0, refillPerMs: 0 }] };
+    return async (url, init) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const lease = await this.ledger.claim([candidate]);
+        if (lease.granted) {
+          try {
+            const response = await egress(url, init);
+            await this.ledger.complete({ leaseId: lease.leaseId, budgetKey: key, status: response.status, headers: {} }).catch(() => undefined);
+            return response;
+          } catch (error) {
+            await this.ledger.complete({ leaseId: lease.leaseId, budgetKey: key, status: 599, headers: {} }).catch(() => undefined);
+            throw error;
+          }
+        }
+        if (lease.retryAt > deadline) throw ProblemException.unavailable('validation-throttled', 'Too many validation attempts for this token; try again in a minute.');
+        await new Promise((resolve) => setTimeout(resolve, Math.max(5, lease.retryAt - Date.now())));
+      }
+    };
+  }
+
+  private async ipKeyOf(tenantId: string, credentialId: string): Promise<string | undefined> {
+    const credential = await this.credentials.findOneBy({ id: credentialId, tenantId });
+    if (!credential?.identityKey) return undefined;
+    return this.keysFor({ credentialId, identityKey: credential.identityKey, provider: credential.provider }, 'api').find((k) => k.key.includes(':ip:'))?.key;
   }
 
   /** The limits a call must fit in: the identity's budget (leases live there), then shared ones. */
@@ -123,11 +199,11 @@ export class ClaimsService implements OnApplicationShutdown {
   /** The main credential, plus for a run the plan's enabled additional ones; only valid ones. */
   private eligible(tenantId: string, request: ClaimRequest): Promise<Candidate[]> {
     const key = `${tenantId}/${request.organizationId}/${request.purpose}/${request.planId ?? ''}`;
-    const hit = this.candidates.get(key);
+    const hit = this.eligibleCache.get(key);
     if (hit && Date.now() - hit.at < CANDIDATE_TTL_MS) return hit.list;
     const list = this.loadEligible(tenantId, request);
-    this.candidates.set(key, { at: Date.now(), list });
-    list.catch(() => this.candidates.delete(key));
+    this.eligibleCache.set(key, { at: Date.now(), list });
+    list.catch(() => this.eligibleCache.delete(key));
     return list;
   }
 
@@ -148,7 +224,7 @@ export class ClaimsService implements OnApplicationShutdown {
     const credential = await this.credentials.findOneBy({ id: credentialId, tenantId });
     if (!credential || credential.status === 'invalid') return;
     await this.credentials.update({ id: credentialId }, { status: 'invalid', statusReason: 'the provider answered 401 (bad credentials) during a backup' });
-    this.candidates.clear();
+    this.eligibleCache.clear();
     this.logger.warn({ credentialId }, 'credential invalidated by a 401');
     await this.producer.publish({ type: 'credential.invalidated', tenantId, organizationId: credential.organizationId, credentialId, reason: 'unauthorized' });
   }

@@ -12,6 +12,9 @@ export const credentialConfigSchema = {
   REPOVAULT_BUDGET_RESERVE_PERCENT: env.integer('share of each rate-limit budget left for people using the same tokens by hand', { min: 0, max: 50 }).default(1),
   REPOVAULT_PACING_BURST_PERCENT: env.integer('share of a window that may be spent at once before pacing spreads the rest to the reset', { min: 1, max: 100 }).default(5),
   REPOVAULT_GITHUB_CONCURRENCY: env.integer('concurrent requests per GitHub identity (GitHub refuses above 100)', { min: 1, max: 100 }).default(50),
+  REPOVAULT_GITLAB_IP_LIMIT_PER_MINUTE: env.integer('GitLab requests per minute from this installation\'s address across all users (gitlab.com: 2000)', { min: 1 }).default(2000),
+  REPOVAULT_RATE_WINDOW_SCALE: env.integer('divides providers\' rate-limit windows: only for simulators and labs that run scaled time', { min: 1, max: 100_000 }).default(1),
+  REPOVAULT_IDENTITY_HASH_KEY: env.string('key of the keyed hash that identifies Bitbucket access tokens in budgets').asSecret().default(({ production }) => (production ? undefined : 'repovault-development-identity-key')),
   REPOVAULT_VAULT_KEYS: env
     .custom('vault master keys, id:base64key comma-separated, the first is active', parseVaultKeys)
     .asSecret()

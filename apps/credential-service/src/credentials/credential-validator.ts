@@ -25,7 +25,8 @@ export class CredentialValidator {
     @Inject(CREDENTIAL_SERVICE_CONFIG) private readonly config: CredentialServiceConfig,
   ) {}
 
-  async validate(target: OrganizationTarget, secret: string, role: CredentialRole, username: string | null): Promise<ValidatedCredential> {
+  async validate(target: OrganizationTarget, secret: string, role: CredentialRole, account: { username: string | null; email: string | null }): Promise<ValidatedCredential> {
+    const { username, email } = account;
     const support = this.providers.support(target.provider);
     const name = support.displayName;
     try {
@@ -37,7 +38,7 @@ export class CredentialValidator {
     const early = support.policy.beforeIdentify(secret, role);
     if (early) throw ProblemException.unprocessable(early.code, early.detail);
 
-    const adapter = this.providers.adapterFor(target.provider, target.apiBaseUrl, { secret, username, email: null, tokenKind: null });
+    const adapter = this.providers.adapterFor(target.provider, target.apiBaseUrl, { secret, username, email, tokenKind: null });
     const identity = await this.upstream(name, () => adapter.identify());
     const refusal = support.policy.afterIdentify(identity, role);
     if (refusal) throw ProblemException.unprocessable(refusal.code, refusal.detail);

@@ -27,7 +27,7 @@ export class CredentialsService {
       throw ProblemException.conflict('main-credential-exists', 'The organization already has a main credential.');
     }
     const value = await this.secretValue(tenantId, input);
-    const validated = await this.validator.validate(organization, value, role, input.username ?? null);
+    const validated = await this.validator.validate(organization, value, role, { username: input.username ?? null, email: input.email ?? null });
     const entity = await this.credentials.manager.transaction(async (manager) => {
       const secretId = input.secretId ?? (await this.secrets.create(
         tenantId,
@@ -118,7 +118,7 @@ export class CredentialsService {
     if (!value) return;
     const target: OrganizationTarget = { id: entity.organizationId, provider: entity.provider, apiBaseUrl: entity.apiBaseUrl, name: entity.organizationName };
     try {
-      const validated = await this.validator.validate(target, value, entity.role, entity.username);
+      const validated = await this.validator.validate(target, value, entity.role, { username: entity.username, email: entity.email });
       await this.credentials.update({ id: entity.id }, { ...this.identityColumns(validated), status: 'valid', statusReason: null });
     } catch (error) {
       if (!(error instanceof ProblemException) || error.problem.status !== 422) throw error;

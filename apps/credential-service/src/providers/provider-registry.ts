@@ -3,18 +3,22 @@ import type { Provider } from '@repovault/contracts/internal-api';
 import { ProblemException } from '@repovault/platform/http';
 import { type CredentialSecret, ProviderNotSupportedError, type ProviderSupport, adapterFor, providerSupport } from '@repovault/providers/catalog';
 import { type ProviderAdapter, type ProviderFetch, createEgressFetch } from '@repovault/providers/core';
+import { ClaimsService } from '../claims/claims.service';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from '../config/credential-service.config';
 
 /**
- * Adapters for validating credentials. Every request goes through the egress fetch (SSRF rules
- * at connect time); the credential's authorization is added by the catalog, never inside adapters.
+ * Adapters for validating credentials. Every request is claimed (provisional budget) and goes
+ * through the egress fetch (SSRF rules at connect time); the credential's authorization is added by
+ * the catalog, never inside adapters.
  */
 @Injectable()
 export class ProviderRegistry {
   readonly egress: ProviderFetch;
+  private readonly identityHashKey: string;
 
-  constructor(@Inject(CREDENTIAL_SERVICE_CONFIG) config: CredentialServiceConfig) {
+  constructor(@Inject(CREDENTIAL_SERVICE_CONFIG) config: CredentialServiceConfig, private readonly claims: ClaimsService) {
     this.egress = createEgressFetch({ allowPrivateAddresses: config.REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS });
+    this.identityHashKey = config.REPOVAULT_IDENTITY_HASH_KEY;
   }
 
   support(provider: Provider): ProviderSupport {
@@ -28,6 +32,7 @@ export class ProviderRegistry {
 
   adapterFor(provider: Provider, apiBaseUrl: string, credential: CredentialSecret): ProviderAdapter {
     this.support(provider);
-    return adapterFor(provider, apiBaseUrl, this.egress, credential);
+    // validation calls go through the same seam, claimed on a provisional budget of the secret
+    return adapterFor(provider, apiBaseUrl, this.claims.validationFetch(credential.secret, this.egress), credential, { identityHashKey: this.identityHashKey });
   }
 }

@@ -47,7 +47,7 @@ export class RepositoryDiscovery {
       provider: organization.provider,
       credentialOrigins: [new URL(organization.apiBaseUrl).origin],
     });
-    const adapter = providerSupport(organization.provider).adapter({ apiBaseUrl: organization.apiBaseUrl, fetch });
+    const adapter = providerSupport(organization.provider).adapter({ apiBaseUrl: organization.apiBaseUrl, fetch }, { includeGroups: organization.includeGroups });
     const upstream: UpstreamRepository[] = [];
     for await (const repository of adapter.listRepositories(organization.name)) upstream.push(repository);
     return this.reconcile(organization, upstream);

@@ -41,3 +41,26 @@ export interface CredentialUsage {
   waitMs: number;
   refusals: number;
 }
+
+/** One limit a call must fit in (see the budgets lib). */
+export interface BudgetKeyView {
+  key: string;
+  model: 'window' | 'sliding' | 'bucket' | 'unmetered';
+  concurrency: number;
+  windowMs: number;
+  defaultLimit: number;
+  reserveFraction: number;
+  refillPerMs: number;
+}
+
+/**
+ * What a worker needs to claim on its own, straight from the shared Redis budgets (one script call
+ * instead of a round trip): the credentials the call may use and the budgets each draws from.
+ */
+export interface ClaimCandidates {
+  provider: 'github' | 'gitlab' | 'bitbucket-cloud' | 'bitbucket-dc';
+  ledger: { prefix: string; leaseTtlMs: number; burstFraction: number };
+  candidates: { credentialId: string; identityKey: string; keys: BudgetKeyView[] }[];
+  /** how long the answer may be reused */
+  ttlMs: number;
+}

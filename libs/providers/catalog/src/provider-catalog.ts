@@ -1,7 +1,17 @@
 import {
   type AdapterTarget, type CredentialPolicy, type ProviderAdapter, type ProviderFetch, type ProviderKind, withAuthorization,
 } from '@repovault/providers/core';
+import {
+  BitbucketCloudAdapter, bitbucketCloudApiBaseUrl, bitbucketCloudAuthorization, bitbucketCloudCredentialPolicy, bitbucketCloudGitAuthorization,
+  bitbucketCloudResourceOf, bitbucketCloudTokenFingerprint,
+} from '@repovault/providers/bitbucket-cloud';
+import {
+  BitbucketDcAdapter, bitbucketDcApiBaseUrl, bitbucketDcAuthorization, bitbucketDcCredentialPolicy, bitbucketDcGitAuthorization, bitbucketDcResourceOf,
+} from '@repovault/providers/bitbucket-dc';
 import { GitHubAdapter, githubApiBaseUrl, githubAuthorization, githubCredentialPolicy, githubGitAuthorization, githubResourceOf } from '@repovault/providers/github';
+import {
+  GitLabAdapter, gitlabApiBaseUrl, gitlabAuthorization, gitlabCredentialPolicy, gitlabGitAuthorization, gitlabResourceOf,
+} from '@repovault/providers/gitlab';
 
 /** What a service needs to talk to a credential's provider: never the secret itself in adapters. */
 export interface CredentialSecret {
@@ -9,6 +19,16 @@ export interface CredentialSecret {
   username: string | null;
   email: string | null;
   tokenKind: string | null;
+}
+
+/** What an adapter may need beyond where to send requests. */
+export interface AdapterOptions {
+  /** GitLab: back up subgroups' projects too */
+  includeGroups?: boolean;
+  /** the credential being identified (Bitbucket access tokens are identified by a keyed hash of it) */
+  credential?: CredentialSecret;
+  /** key of that hash (credential-service's configuration) */
+  identityHashKey?: string;
 }
 
 export interface ProviderSupport {
@@ -25,7 +45,9 @@ export interface ProviderSupport {
   gitAuthorization(credential: CredentialSecret): string;
   /** which budget an API request draws from (e.g. GitHub core, search, graphql) */
   resourceOf(path: string): string;
-  adapter(target: AdapterTarget): ProviderAdapter;
+  /** where the wiki of a repository lives, from its clone URL (null: the provider has none) */
+  wikiUrl(cloneUrl: string): string | null;
+  adapter(target: AdapterTarget, options?: AdapterOptions): ProviderAdapter;
 }
 
 const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
@@ -39,7 +61,47 @@ const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
     // GitHub takes the token as the password of any user; x-access-token is what GitHub Apps use
     gitAuthorization: (credential) => githubGitAuthorization(credential.secret),
     resourceOf: githubResourceOf,
+    wikiUrl: (cloneUrl) => cloneUrl.replace(/\.git$/, '.wiki.git'),
     adapter: (target) => new GitHubAdapter(target),
+  },
+  gitlab: {
+    kind: 'gitlab',
+    displayName: 'GitLab',
+    apiBaseUrl: gitlabApiBaseUrl,
+    baseUrlRequired: false,
+    policy: gitlabCredentialPolicy,
+    authorization: (credential) => gitlabAuthorization(credential.secret),
+    gitAuthorization: (credential) => gitlabGitAuthorization(credential.secret, credential.tokenKind),
+    resourceOf: gitlabResourceOf,
+    wikiUrl: (cloneUrl) => cloneUrl.replace(/\.git$/, '.wiki.git'),
+    adapter: (target, options) => new GitLabAdapter(target, { includeSubgroups: options?.includeGroups ?? false }),
+  },
+  'bitbucket-cloud': {
+    kind: 'bitbucket-cloud',
+    displayName: 'Bitbucket Cloud',
+    apiBaseUrl: bitbucketCloudApiBaseUrl,
+    baseUrlRequired: false,
+    policy: bitbucketCloudCredentialPolicy,
+    authorization: (credential) => bitbucketCloudAuthorization(credential.secret, credential.email, credential.tokenKind),
+    gitAuthorization: (credential) => bitbucketCloudGitAuthorization(credential.secret, credential.tokenKind),
+    resourceOf: bitbucketCloudResourceOf,
+    wikiUrl: (cloneUrl) => `${cloneUrl.replace(/\/$/, '')}/wiki`,
+    adapter: (target, options) =>
+      new BitbucketCloudAdapter(target, {
+        tokenFingerprint: options?.credential && options.identityHashKey ? bitbucketCloudTokenFingerprint(options.credential.secret, options.identityHashKey) : undefined,
+      }),
+  },
+  'bitbucket-dc': {
+    kind: 'bitbucket-dc',
+    displayName: 'Bitbucket Data Center',
+    apiBaseUrl: (baseUrl) => bitbucketDcApiBaseUrl(baseUrl),
+    baseUrlRequired: true,
+    policy: bitbucketDcCredentialPolicy,
+    authorization: (credential) => bitbucketDcAuthorization(credential.secret),
+    gitAuthorization: (credential) => bitbucketDcGitAuthorization(credential.secret),
+    resourceOf: () => bitbucketDcResourceOf(),
+    wikiUrl: () => null,
+    adapter: (target) => new BitbucketDcAdapter(target),
   },
 };
 
@@ -61,7 +123,8 @@ export function isProviderSupported(kind: ProviderKind): boolean {
 }
 
 /** An adapter whose every request carries the credential's authorization through `fetch`. */
-export function adapterFor(kind: ProviderKind, apiBaseUrl: string, fetch: ProviderFetch, credential: CredentialSecret): ProviderAdapter {
+export function adapterFor(kind: ProviderKind, apiBaseUrl: string, fetch: ProviderFetch, credential: CredentialSecret, options: AdapterOptions = {}): ProviderAdapter {
   const support = providerSupport(kind);
-  return support.adapter({ apiBaseUrl, fetch: withAuthorization(fetch, support.authorization(credential), [new URL(apiBaseUrl).origin]) });
+  const target = { apiBaseUrl, fetch: withAuthorization(fetch, support.authorization(credential), [new URL(apiBaseUrl).origin]) };
+  return support.adapter(target, { ...options, credential });
 }

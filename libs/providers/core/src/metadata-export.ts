@@ -20,6 +20,11 @@ export interface MetadataSink {
   record(kind: MetadataKind, record: unknown): Promise<void>;
   /** stores an asset's bytes; returns their sha256 (recorded next to the asset's metadata) */
   asset(asset: ReleaseAssetRef, body: Readable): Promise<{ sha256: string; bytes: number }>;
+  /**
+   * An asset already stored by an earlier snapshot (assets are immutable per id and size): the
+   * exporter then records it without downloading it again.
+   */
+  knownAsset?(asset: ReleaseAssetRef): Promise<{ sha256: string; bytes: number } | null>;
 }
 
 export interface MetadataExportOptions {

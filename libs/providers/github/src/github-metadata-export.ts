@@ -139,7 +139,7 @@ class GitHubMetadataExport {
         size: typeof asset['size'] === 'number' ? asset['size'] : 0,
         contentType: typeof asset['content_type'] === 'string' ? asset['content_type'] : null,
       };
-      const stored = await this.downloadAsset(ref);
+      const stored = (await this.sink.knownAsset?.(ref)) ?? (await this.downloadAsset(ref));
       record[GITHUB_EXPORT_FIELDS.sha256] = stored.sha256;
       record[GITHUB_EXPORT_FIELDS.bytes] = stored.bytes;
     }

@@ -16,15 +16,21 @@ const MAX_SINGLE_WAIT_MS = 60_000;
  * eligible budget is spent; credential-service or Redis unreachable delays the job (no attempt used).
  */
 export class ClaimBroker {
-  constructor(private readonly clients: ClaimsApi) {}
+  constructor(
+    private readonly clients: ClaimsApi,
+    /** round-trip time of each claim call, for the claim-latency histogram */
+    private readonly observeLatency: (ms: number) => void = () => undefined,
+  ) {}
 
   async acquire(tenantId: string, request: ClaimRequest, signal?: AbortSignal): Promise<HeldLease> {
     let waitedMs = 0;
     for (;;) {
       signal?.throwIfAborted();
       let response;
+      const sent = process.hrtime.bigint();
       try {
         response = await this.clients.claim(tenantId, request);
+        this.observeLatency(Number(process.hrtime.bigint() - sent) / 1e6);
       } catch (error) {
         if (error instanceof ServiceUnreachableError || (error instanceof UpstreamProblemError && error.problem.status >= 500)) {
           // fail closed: no call without a claim; the job waits instead of failing

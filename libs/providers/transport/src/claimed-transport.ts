@@ -1,6 +1,7 @@
 import { type ProviderSupport, providerSupport } from '@repovault/providers/catalog';
 import type { ProviderFetch, ProviderKind } from '@repovault/providers/core';
 import type { ClaimBroker, HeldLease } from './claim-broker';
+import { CACHED_HEADERS, type CachedResponse, type ConditionalCache } from './conditional-cache';
 import type { CredentialMaterialCache } from './credential-material-cache';
 
 /** Who a call is for: the claim names it. */
@@ -22,8 +23,19 @@ export interface TransportContext {
 
 export type TransportMode = 'api' | 'git';
 
+/** One provider call, as it happened (for debug logs and metrics). */
+export interface ProviderCallEvent {
+  method: string;
+  url: string;
+  status: number;
+  resource: string;
+  identityKey: string;
+  revalidated: boolean;
+}
+
 const RATE_HEADER = /^(x-ratelimit-|ratelimit-|retry-after$)/i;
 const RENEW_EVERY_MS = 20_000;
+const CACHEABLE_BYTES = 8 * 1024 * 1024;
 
 /**
  * The transport seam with claims in front: every provider call is paid for with a rate-limit token
@@ -37,6 +49,9 @@ export class ClaimedTransport {
     private readonly materials: CredentialMaterialCache,
     private readonly egress: ProviderFetch,
     private readonly onCompleteFailure: (error: unknown) => void = () => undefined,
+    /** conditional requests for GET listings (the worker's ETag index) */
+    private readonly cache?: ConditionalCache,
+    private readonly onCall: (event: ProviderCallEvent) => void = () => undefined,
   ) {}
 
   /** A fetch for adapters (REST calls) of one context. */
@@ -44,7 +59,7 @@ export class ClaimedTransport {
     return (url, init) => this.fetch(context, url, init ?? {}, mode);
   }
 
-  async fetch(context: TransportContext, url: string, init: RequestInit, mode: TransportMode): Promise<Response> {
+  async fetch(context: TransportContext, url: string, init: RequestInit, mode: TransportMode, revalidate = true): Promise<Response> {
     const target = new URL(url);
     const headers = new Headers(init.headers);
     context.requests = (context.requests ?? 0) + 1;
@@ -54,10 +69,14 @@ export class ClaimedTransport {
     }
     const support = providerSupport(context.provider);
     const resource = mode === 'git' ? 'git' : support.resourceOf(target.pathname);
+    const cache = revalidate && mode === 'api' && (init.method ?? 'GET').toUpperCase() === 'GET' ? this.cache : undefined;
+    const cached = cache ? await cache.lookup(url) : new Map<string, CachedResponse>();
     let lease: HeldLease;
     try {
       lease = await this.broker.acquire(context.tenantId, {
         purpose: context.purpose, organizationId: context.organizationId, resource, runId: context.runId, planId: context.planId,
+        // an ETag only works for the identity it was given to: keep that identity when it has budget
+        preferIdentity: newest(cached),
       }, context.signal);
     } catch (error) {
       if ((error as Error).name === 'RetryLaterError') context.claimsUnavailable = true;
@@ -67,8 +86,32 @@ export class ClaimedTransport {
     try {
       const material = await this.materials.get(context.tenantId, context.runId ?? `${context.purpose}:${context.organizationId}`, lease.credentialId);
       headers.set('authorization', authorizationFor(support, mode, material));
+      const entry = cached.get(lease.identityKey);
+      if (entry) headers.set('if-none-match', entry.etag);
       const response = await this.egress(url, { ...init, headers, redirect: 'manual' });
+      this.onCall({ method: init.method ?? 'GET', url, status: response.status, resource, identityKey: lease.identityKey, revalidated: entry !== undefined });
       const rate = rateHeaders(response.headers);
+      if (cache && entry && response.status === 304) {
+        done.finish({ status: 304, headers: rate, notModified: true });
+        const body = await cache.body(entry.bodySha256);
+        if (body) return new Response(new Uint8Array(body), { status: entry.status, headers: { ...entry.headers, ...rate, etag: entry.etag } });
+        await cache.forget(lease.identityKey, url); // body lost: ask again, unconditionally
+        return this.fetch(context, url, init, mode, false);
+      }
+      const etag = response.headers.get('etag');
+      if (cache && etag && response.status === 200 && /json/.test(response.headers.get('content-type') ?? '')) {
+        const body = Buffer.from(await response.arrayBuffer());
+        done.finish({ status: response.status, headers: rate });
+        if (body.length <= CACHEABLE_BYTES) {
+          const keep: Record<string, string> = {};
+          for (const name of CACHED_HEADERS) {
+            const value = response.headers.get(name);
+            if (value !== null) keep[name] = value;
+          }
+          await cache.remember(lease.identityKey, url, { etag, status: 200, headers: keep, body });
+        }
+        return new Response(new Uint8Array(body), { status: response.status, statusText: response.statusText, headers: response.headers });
+      }
       if (response.status === 403 || response.status === 429) {
         const text = await response.text();
         done.finish({ status: response.status, headers: rate, secondaryLimit: /secondary rate limit/i.test(text) });
@@ -103,6 +146,12 @@ export class ClaimedTransport {
       },
     };
   }
+}
+
+function newest(cached: Map<string, CachedResponse>): string | undefined {
+  let best: [string, number] | undefined;
+  for (const [identity, entry] of cached) if (!best || entry.updatedAt > best[1]) best = [identity, entry.updatedAt];
+  return best?.[0];
 }
 
 function authorizationFor(support: ProviderSupport, mode: TransportMode, material: Parameters<ProviderSupport['authorization']>[0]): string {

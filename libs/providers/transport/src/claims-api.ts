@@ -1,4 +1,4 @@
-import type { ClaimCompletion, ClaimRequest, ClaimResponse, CredentialMaterial, LeaseRef } from '@repovault/contracts/internal-api';
+import type { ClaimCandidates, ClaimCompletion, ClaimRequest, ClaimResponse, CredentialMaterial, LeaseRef } from '@repovault/contracts/internal-api';
 import { InternalHttpClient } from '@repovault/platform/http';
 
 /** credential-service's claim protocol and credential material, as a caller sees them. */
@@ -31,5 +31,13 @@ export class HttpClaimsApi implements ClaimsApi {
 
   material(tenantId: string, credentialId: string): Promise<CredentialMaterial> {
     return this.client.get(`/internal/credentials/${credentialId}/material`, { tenantId });
+  }
+
+  candidates(tenantId: string, request: ClaimRequest): Promise<ClaimCandidates> {
+    return this.client.post('/internal/claims/candidates', { tenantId, body: request, timeoutMs: 10_000 });
+  }
+
+  reportUnauthorized(tenantId: string, credentialId: string): Promise<void> {
+    return this.client.post(`/internal/credentials/${credentialId}/unauthorized`, { tenantId, timeoutMs: 10_000 });
   }
 }

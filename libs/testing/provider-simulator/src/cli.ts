@@ -4,6 +4,9 @@ import { demoSeed } from './demo-seed';
 import type { SeedConfig } from './core/seeding/seed-config';
 import { validateSeedConfig } from './core/seeding/seed-config-validation';
 import type { GithubSimulatorOptions } from './providers/github/github-options';
+import type { GitlabSimulatorOptions } from './providers/gitlab/gitlab-options';
+import type { BitbucketCloudSimulatorOptions } from './providers/bitbucket-cloud/bitbucket-cloud-options';
+import type { BitbucketDcSimulatorOptions } from './providers/bitbucket-dc/bitbucket-dc-options';
 import { startSimulator, type SimulatorOptions } from './simulator';
 
 const USAGE = `usage: npm run simulator -- [--config file.yaml] [--port N] [--time-scale N] [--latency-ms N] [--data-dir DIR]
@@ -57,6 +60,9 @@ function optionsFromFile(path: string): Omit<SimulatorOptions, 'port' | 'dataDir
     timeScale: typeof file.timeScale === 'number' ? file.timeScale : undefined,
     latencyMs: typeof file.latencyMs === 'number' ? file.latencyMs : undefined,
     github: typeof file.github === 'object' && file.github !== null ? (file.github as GithubSimulatorOptions) : undefined,
+    gitlab: typeof file.gitlab === 'object' && file.gitlab !== null ? (file.gitlab as GitlabSimulatorOptions) : undefined,
+    bitbucketCloud: typeof file.bitbucketCloud === 'object' && file.bitbucketCloud !== null ? (file.bitbucketCloud as BitbucketCloudSimulatorOptions) : undefined,
+    bitbucketDc: typeof file.bitbucketDc === 'object' && file.bitbucketDc !== null ? (file.bitbucketDc as BitbucketDcSimulatorOptions) : undefined,
   };
 }
 
@@ -78,6 +84,9 @@ async function main(): Promise<void> {
     `  GitHub Enterprise API ${sim.github.enterpriseApiUrl}`,
     `  Git (smart HTTP)      ${sim.github.baseUrl}/{owner}/{repo}.git`,
     `  Test hooks            ${sim.github.baseUrl}/__sim/stats`,
+    `  GitLab API            ${sim.gitlab.apiUrl} (git at ${sim.gitlab.baseUrl}/{group}/{project}.git)`,
+    `  Bitbucket Cloud API   ${sim.bitbucketCloud.apiUrl} (git at ${sim.bitbucketCloud.gitUrl}/{workspace}/{slug}.git)`,
+    `  Bitbucket DC REST     ${sim.bitbucketDc.baseUrl}/rest/api/latest (git at ${sim.bitbucketDc.baseUrl}/scm/{key}/{slug}.git)`,
     `  Time scale            ${info.timeScale} (a rate-limit hour lasts ${(3600 / info.timeScale).toFixed(1)} s)`,
     `  Data                  ${sim.dataDir}`,
     '',

@@ -13,7 +13,7 @@ import { LfsObjectStore } from './core/lfs/lfs-object-store';
 import { ProviderServer } from './core/provider-server';
 import { RepositoryMutations } from './core/seeding/repository-mutations';
 import type { RepositorySeed, SeedConfig } from './core/seeding/seed-config';
-import { validateRepositorySeed } from './core/seeding/seed-config-validation';
+import { validateRepositorySeed, validateSeedConfig } from './core/seeding/seed-config-validation';
 import { WorldSeeder } from './core/seeding/world-seeder';
 import { SimHooks, type SimulatorControl } from './core/sim-hooks';
 import { World } from './core/world/world';
@@ -22,6 +22,15 @@ import { userIdentity } from './providers/github/github-auth';
 import { resolveGithubOptions, type GithubSimulatorOptions } from './providers/github/github-options';
 import { ENTERPRISE_API_PREFIX, GithubProvider } from './providers/github/github-provider';
 import { GithubRateLimits } from './providers/github/github-rate-limits';
+import type { GitlabSimulatorOptions } from './providers/gitlab/gitlab-options';
+import { GitlabSimulatorPart, type GitlabProjectSummary } from './providers/gitlab/gitlab-simulator';
+import type { BitbucketCloudMetadataCounts } from './providers/bitbucket-cloud/bitbucket-cloud-metadata';
+import type { BitbucketCloudSimulatorOptions } from './providers/bitbucket-cloud/bitbucket-cloud-options';
+import { BitbucketCloudProvider } from './providers/bitbucket-cloud/bitbucket-cloud-provider';
+import { CLOUD_API_PREFIX } from './providers/bitbucket-cloud/bitbucket-cloud-routes';
+import type { BitbucketDcMetadataCounts } from './providers/bitbucket-dc/bitbucket-dc-metadata';
+import type { BitbucketDcSimulatorOptions } from './providers/bitbucket-dc/bitbucket-dc-options';
+import { BitbucketDcProvider } from './providers/bitbucket-dc/bitbucket-dc-provider';
 
 export interface SimulatorOptions {
   /** 0 = any free port (default). The simulator always binds 127.0.0.1. */
@@ -38,6 +47,12 @@ export interface SimulatorOptions {
   /** Extra latency added to every API, git and LFS request that is let through. Default 0. */
   latencyMs?: number;
   github?: GithubSimulatorOptions;
+  /** GitLab's limits and port (its world comes from `seed.gitlab`). */
+  gitlab?: GitlabSimulatorOptions;
+  /** Bitbucket Cloud's limits (its world comes from `seed.bitbucketCloud`). */
+  bitbucketCloud?: BitbucketCloudSimulatorOptions;
+  /** Bitbucket Data Center's token bucket (its world comes from `seed.bitbucketDc`). */
+  bitbucketDc?: BitbucketDcSimulatorOptions;
   /** Path of the git executable; default found in the usual places. */
   gitBinary?: string;
   /** Repositories written in parallel while seeding. Default 4. */
@@ -59,6 +74,12 @@ export interface RepositorySummary {
   /** Wiki refs when there is a wiki. */
   wikiRefs: Record<string, string>;
   metadataCounts: MetadataCounts;
+  /** GitLab projects only: GitLab's own counts (merge requests, notes, release links, uploads). */
+  gitlab?: GitlabProjectSummary;
+  /** Bitbucket Cloud repositories only: what Bitbucket Cloud's API serves of the metadata. */
+  bitbucketCloud?: BitbucketCloudMetadataCounts;
+  /** Bitbucket Data Center repositories only: what Data Center's API serves of the metadata. */
+  bitbucketDc?: BitbucketDcMetadataCounts;
 }
 
 export interface RunningSimulator {
@@ -67,6 +88,24 @@ export interface RunningSimulator {
     baseUrl: string;
     /** `http://127.0.0.1:P/api/v3`: the same API as GitHub Enterprise Server serves it. */
     enterpriseApiUrl: string;
+  };
+  gitlab: {
+    /** `http://127.0.0.1:Q`: git at `/{group}/{subgroup…}/{project}.git`, OAuth info at `/oauth/token/info`, hooks at `/__sim/`. */
+    baseUrl: string;
+    /** `${baseUrl}/api/v4`. */
+    apiUrl: string;
+    /** A note on an issue or merge request (by iid) of a GitLab project; bumps its `updated_at`. */
+    addNote(projectPath: string, noteable: 'issue' | 'merge_request', iid: number, body: string): void;
+  };
+  bitbucketCloud: {
+    /** `http://127.0.0.1:R/2.0`: the REST API (api.bitbucket.org/2.0). */
+    apiUrl: string;
+    /** `http://127.0.0.1:R`: git at `/{workspace}/{slug}.git`, wikis at `…/{slug}.git/wiki` (bitbucket.org). */
+    gitUrl: string;
+  };
+  bitbucketDc: {
+    /** `http://127.0.0.1:S`: REST at `/rest/api/latest`, git at `/scm/{key}/{slug}.git`. */
+    baseUrl: string;
   };
   /** Token name -> token value, e.g. `alice`, `alice-2`, `erin-fine-grained`, `mallory`. */
   tokens: Record<string, string>;
@@ -113,8 +152,18 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const mutations = new RepositoryMutations(world, git, refs, clock);
   const seeder = new WorldSeeder(world, { reposRoot, lfs, git, refCache: refs }, options.seedConcurrency ?? 4);
 
+  let gitlab: GitlabSimulatorPart;
+  let bitbucketCloud: BitbucketCloudProvider;
+  let bitbucketDc: BitbucketDcProvider;
   try {
     await seeder.seedAll(options.seed);
+    gitlab = await GitlabSimulatorPart.create({
+      seed: validateSeedConfig(options.seed), dataDir, clock, ledger, git, refs, latencyMs: options.latencyMs ?? 0, seedConcurrency: options.seedConcurrency ?? 4, options: options.gitlab,
+    });
+    const validated = validateSeedConfig(options.seed);
+    const common = { seedString: validated.seed, dataDir, git, refs, clock, ledger, latencyMs: options.latencyMs ?? 0, seedConcurrency: options.seedConcurrency ?? 4 };
+    bitbucketCloud = await BitbucketCloudProvider.create({ ...common, seed: validated.bitbucketCloud, options: options.bitbucketCloud });
+    bitbucketDc = await BitbucketDcProvider.create({ ...common, seed: validated.bitbucketDc, options: options.bitbucketDc });
   } catch (error) {
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
@@ -141,25 +190,52 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (!found) throw new Error('Unknown token');
     return found;
   };
-  const tokens = Object.fromEntries(world.credentials().map((c) => [c.name, c.value]));
+  const tokens = { ...Object.fromEntries(world.credentials().map((c) => [c.name, c.value])), ...gitlab.tokens(), ...bitbucketCloud.tokens(), ...bitbucketDc.tokens() };
   let baseUrl = '';
+  let gitlabBaseUrl = '';
+  let bitbucketCloudUrl = '';
+  let bitbucketDcUrl = '';
+  // Bitbucket owners (workspaces, project keys) are unique across providers (checked with the seed config).
+  const bitbucket = [bitbucketCloud, bitbucketDc];
+  const bitbucketOwning = (owner: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.owns(owner));
+  const bitbucketHaving = (owner: string, name: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.hasRepository(owner, name));
 
-  const control: SimulatorControl & Omit<RunningSimulator, 'github' | 'tokens' | 'dataDir' | 'close'> = {
+  const control: SimulatorControl & Omit<RunningSimulator, 'github' | 'gitlab' | 'bitbucketCloud' | 'bitbucketDc' | 'tokens' | 'dataDir' | 'close'> = {
     stats: () => ledger.snapshot(),
     reset: () => {
       ledger.reset();
       github.resetBudgets();
+      gitlab.resetBudgets();
+      bitbucketCloud.resetBudgets();
+      bitbucketDc.resetBudgets();
     },
-    identityOf: (token) => userIdentity(world.requireUserById(credential(token).userId)),
+    identityOf: (token) =>
+      gitlab.identityOf(token) ?? bitbucketCloud.identityOfToken(token) ?? bitbucketDc.identityOfToken(token) ?? userIdentity(world.requireUserById(credential(token).userId)),
     info: () => ({
       github: { baseUrl, enterpriseApiUrl: `${baseUrl}${ENTERPRISE_API_PREFIX}` },
+      gitlab: { baseUrl: gitlabBaseUrl, apiUrl: `${gitlabBaseUrl}/api/v4` },
+      bitbucketCloud: { apiUrl: `${bitbucketCloudUrl}${CLOUD_API_PREFIX}`, gitUrl: bitbucketCloudUrl },
+      bitbucketDc: { baseUrl: bitbucketDcUrl },
       timeScale: clock.timeScale,
       tokens,
-      identities: Object.fromEntries(world.credentials().map((c) => [c.name, userIdentity(world.requireUserById(c.userId))])),
+      identities: {
+        ...Object.fromEntries(world.credentials().map((c) => [c.name, userIdentity(world.requireUserById(c.userId))])),
+        ...gitlab.identities(),
+        ...bitbucketCloud.identities(),
+        ...bitbucketDc.identities(),
+      },
     }),
-    listRepositories: (owner) => world.repositoriesOf(owner).map((r) => r.name),
-    restRoutes: () => ({ [github.id]: github.restRoutes() }),
+    listRepositories: (owner) => [...world.repositoriesOf(owner).map((r) => r.name), ...gitlab.listRepositories(owner), ...(bitbucketOwning(owner)?.listRepositories(owner) ?? [])],
+    restRoutes: () => ({
+      [github.id]: github.restRoutes(),
+      [gitlab.plugin.id]: gitlab.restRoutes(),
+      [bitbucketCloud.id]: bitbucketCloud.restRoutes(),
+      [bitbucketDc.id]: bitbucketDc.restRoutes(),
+    }),
     repository: (owner, name) => {
+      if (gitlab.hasRepository(owner, name)) return gitlab.repository(owner, name);
+      const bb = bitbucketHaving(owner, name);
+      if (bb) return bb.repository(owner, name);
       const repo = world.requireRepository(owner, name);
       const toRecord = (gitDir: string): Record<string, string> => Object.fromEntries(listRefsSync(git, gitDir).map((r) => [r.name, r.sha]));
       return {
@@ -177,16 +253,37 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       };
     },
     addCommits: async (owner, name, opts) => {
-      await mutations.addCommits(world.requireRepository(owner, name), opts);
+      const bb = bitbucketHaving(owner, name);
+      if (gitlab.hasRepository(owner, name)) await gitlab.addCommits(owner, name, opts);
+      else if (bb) await bb.addCommits(owner, name, opts);
+      else await mutations.addCommits(world.requireRepository(owner, name), opts);
     },
-    forcePush: (owner, name, opts) => mutations.forcePush(world.requireRepository(owner, name), opts),
+    forcePush: (owner, name, opts) =>
+      gitlab.hasRepository(owner, name)
+        ? gitlab.forcePush(owner, name, opts)
+        : (bitbucketHaving(owner, name)?.forcePush(owner, name, opts) ?? mutations.forcePush(world.requireRepository(owner, name), opts)),
     addIssueComment: (owner, name, issueNumber, body) => {
-      mutations.addIssueComment(world.requireRepository(owner, name), issueNumber, body);
+      const bb = bitbucketHaving(owner, name);
+      if (gitlab.hasRepository(owner, name)) gitlab.addIssueComment(owner, name, issueNumber, body);
+      else if (bb) bb.addIssueComment(owner, name, issueNumber, body);
+      else mutations.addIssueComment(world.requireRepository(owner, name), issueNumber, body);
     },
     addRepository: async (owner, spec) => {
-      await seeder.addRepository(owner, validateRepositorySeed(spec));
+      const bb = bitbucketOwning(owner);
+      if (gitlab.owns(owner)) await gitlab.addRepository(owner, validateRepositorySeed(spec));
+      else if (bb) await bb.addRepository(owner, validateRepositorySeed(spec));
+      else await seeder.addRepository(owner, validateRepositorySeed(spec));
     },
     deleteRepository: (owner, name) => {
+      if (gitlab.hasRepository(owner, name)) {
+        gitlab.deleteRepository(owner, name);
+        return;
+      }
+      const bb = bitbucketHaving(owner, name);
+      if (bb) {
+        bb.deleteRepository(owner, name);
+        return;
+      }
       const repo = world.removeRepository(owner, name);
       refs.invalidate(repo.gitDir);
       for (const dir of [repo.gitDir, repo.wikiGitDir, join(dataDir, 'lfs', String(repo.id))]) {
@@ -195,11 +292,19 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     },
   };
 
-  const server = new ProviderServer(github, new SimHooks(control));
+  const hooks = new SimHooks(control);
+  const server = new ProviderServer(github, hooks);
+  const gitlabServer = new ProviderServer(gitlab.plugin, hooks);
+  const bitbucketCloudServer = new ProviderServer(bitbucketCloud, hooks);
+  const bitbucketDcServer = new ProviderServer(bitbucketDc, hooks);
   let port: number;
   try {
     port = await server.listen(options.port ?? 0);
+    gitlabBaseUrl = `http://127.0.0.1:${await gitlabServer.listen(options.gitlab?.port ?? 0)}`;
+    bitbucketCloudUrl = `http://127.0.0.1:${await bitbucketCloudServer.listen(0)}`;
+    bitbucketDcUrl = `http://127.0.0.1:${await bitbucketDcServer.listen(0)}`;
   } catch (error) {
+    await Promise.all([server.close(), gitlabServer.close(), bitbucketCloudServer.close(), bitbucketDcServer.close()]);
     if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
     throw error;
   }
@@ -209,11 +314,14 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   return {
     ...control,
     github: { baseUrl, enterpriseApiUrl: `${baseUrl}${ENTERPRISE_API_PREFIX}` },
+    gitlab: { baseUrl: gitlabBaseUrl, apiUrl: `${gitlabBaseUrl}/api/v4`, addNote: (path, noteable, iid, body) => gitlab.addNote(path, noteable, iid, body) },
+    bitbucketCloud: { apiUrl: `${bitbucketCloudUrl}${CLOUD_API_PREFIX}`, gitUrl: bitbucketCloudUrl },
+    bitbucketDc: { baseUrl: bitbucketDcUrl },
     tokens,
     dataDir,
     close: () => {
       closed ??= (async () => {
-        await server.close();
+        await Promise.all([server.close(), gitlabServer.close(), bitbucketCloudServer.close(), bitbucketDcServer.close()]);
         if (ownsDataDir) await rm(dataDir, { recursive: true, force: true });
       })();
       return closed;

@@ -44,7 +44,8 @@ export interface RepositoryImportInput {
   layout: RepositoryLayout;
   authors: ContentAuthor[];
   baseEpochSeconds: number;
-  pullHeads: Array<{ number: number; branch: string }>;
+  /** `ref` overrides where the pull request's head is published (default `refs/pull/N/head`, as GitHub). */
+  pullHeads: Array<{ number: number; branch: string; ref?: string }>;
 }
 
 /**
@@ -102,7 +103,7 @@ export function buildRepositoryImport(input: RepositoryImportInput): RepositoryI
 
   for (const pull of input.pullHeads) {
     const tip = branchTips.get(pull.branch);
-    if (tip !== undefined) script.resetRef(`refs/pull/${pull.number}/head`, tip);
+    if (tip !== undefined) script.resetRef(pull.ref ?? `refs/pull/${pull.number}/head`, tip);
   }
   return { script: script.build(), lfsObjects, lastCommitEpoch: clock };
 }

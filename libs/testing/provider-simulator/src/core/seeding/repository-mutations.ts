@@ -22,6 +22,8 @@ export class RepositoryMutations {
     private readonly git: GitRunner,
     private readonly refCache: RefCache,
     private readonly clock: Clock,
+    /** Where a pull request's head ref lives (null: nowhere); GitHub's `refs/pull/N/head` by default. */
+    private readonly pullRef: (pullNumber: number) => string | null = (n) => `refs/pull/${n}/head`,
   ) {}
 
   async addCommits(repo: SimRepository, options: { branch: string; count: number }): Promise<{ sha: string }> {
@@ -61,9 +63,10 @@ export class RepositoryMutations {
       from: parent,
       files: [{ path: `rewritten/rewrite-${repo.mutationCount}.txt`, content: `${random.words(12)}\n` }],
     });
-    // GitHub moves the pull request refs of a force-pushed head branch along with it.
+    // GitHub (and Bitbucket DC) move the pull request refs of a force-pushed head branch along with it.
     for (const issue of repo.metadata.issues) {
-      if (issue.pull?.headRef === options.branch) script.resetRef(`refs/pull/${issue.number}/head`, mark);
+      const pullRef = issue.pull?.headRef === options.branch ? this.pullRef(issue.number) : null;
+      if (pullRef !== null) script.resetRef(pullRef, mark);
     }
     await runFastImport(this.git, repo.gitDir, script.build(), { force: true });
     return { oldSha: tip.sha, newSha: await this.pushed(repo, options.branch) };

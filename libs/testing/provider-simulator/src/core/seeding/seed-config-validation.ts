@@ -1,4 +1,7 @@
-import type { MetadataSeed, OrganizationSeed, RepositoryBatchSeed, RepositorySeed, SeedConfig, TokenSeed, UserSeed } from './seed-config';
+import { bitbucketCloudSeedNames, validateBitbucketCloudSeed } from '../../providers/bitbucket-cloud/bitbucket-cloud-seed';
+import { bitbucketDcSeedNames, validateBitbucketDcSeed } from '../../providers/bitbucket-dc/bitbucket-dc-seed';
+import { gitlabSeedNames, validateGitlabSeed } from '../../providers/gitlab/gitlab-seed-validation';
+import type { MetadataSeed, OrganizationSeed, RepositoryBatchSeed, RepositorySeed, SeedConfig, SeedPartValidators, TokenSeed, UserSeed } from './seed-config';
 
 export class SeedConfigError extends Error {}
 
@@ -15,6 +18,10 @@ export function validateSeedConfig(input: unknown): SeedConfig {
     users: array(root.users ?? [], 'users').map((u, i) => user(u, `users[${i}]`)),
     organizations: array(root.organizations ?? [], 'organizations').map((o, i) => organization(o, `organizations[${i}]`)),
   };
+  const parts: SeedPartValidators = { repository, batch, fail: (message) => new SeedConfigError(message) };
+  if (root.bitbucketCloud !== undefined && root.bitbucketCloud !== null) config.bitbucketCloud = validateBitbucketCloudSeed(root.bitbucketCloud, 'bitbucketCloud', parts);
+  if (root.bitbucketDc !== undefined && root.bitbucketDc !== null) config.bitbucketDc = validateBitbucketDcSeed(root.bitbucketDc, 'bitbucketDc', parts);
+  if (root.gitlab !== undefined && root.gitlab !== null) config.gitlab = validateGitlabSeed(root.gitlab, 'gitlab', parts);
   crossCheck(config);
   return config;
 }
@@ -129,6 +136,23 @@ function crossCheck(config: SeedConfig): void {
       if (!users.has(member.toLowerCase())) throw new SeedConfigError(`organizations[${i}]: unknown user "${member}"`);
     });
   });
+  // Token names key RunningSimulator.tokens and owners key its repository hooks: unique across providers.
+  const owners = new Set([...users, ...orgs]);
+  const others = [
+    { part: 'bitbucketCloud', names: config.bitbucketCloud ? bitbucketCloudSeedNames(config.bitbucketCloud) : undefined },
+    { part: 'bitbucketDc', names: config.bitbucketDc ? bitbucketDcSeedNames(config.bitbucketDc) : undefined },
+    { part: 'gitlab', names: config.gitlab ? gitlabSeedNames(config.gitlab) : undefined },
+  ];
+  for (const { part, names } of others) {
+    for (const token of names?.tokens ?? []) {
+      if (tokenNames.has(token)) throw new SeedConfigError(`${part}: token name "${token}" used twice`);
+      tokenNames.add(token);
+    }
+    for (const owner of names?.owners ?? []) {
+      if (owners.has(owner.toLowerCase())) throw new SeedConfigError(`${part}: "${owner}" is already the name of an account or organization of another provider`);
+      owners.add(owner.toLowerCase());
+    }
+  }
 }
 
 function object(value: unknown, path: string): Obj {

@@ -1,3 +1,6 @@
+import type { BitbucketCloudSeed } from '../../providers/bitbucket-cloud/bitbucket-cloud-seed';
+import type { BitbucketDcSeed } from '../../providers/bitbucket-dc/bitbucket-dc-seed';
+import type { GitlabSeedConfig } from '../../providers/gitlab/gitlab-seed';
 import type { CredentialKind, RepositoryPermission } from '../world/world-model';
 
 /**
@@ -9,6 +12,19 @@ export interface SeedConfig {
   seed: string;
   users: UserSeed[];
   organizations: OrganizationSeed[];
+  /** Bitbucket Cloud: its own users, workspaces (with projects) and tokens; optional. */
+  bitbucketCloud?: BitbucketCloudSeed;
+  /** Bitbucket Data Center: its own users, projects and HTTP access tokens; optional. */
+  bitbucketDc?: BitbucketDcSeed;
+  /** GitLab (gitlab.com and self-managed): its own users, groups with subgroups and projects, and tokens; optional. */
+  gitlab?: GitlabSeedConfig;
+}
+
+/** What a provider's part of a seed config is checked with: the shared repository rules and the error to throw. */
+export interface SeedPartValidators {
+  repository(input: unknown, path: string): RepositorySeed;
+  batch(input: unknown, path: string): RepositoryBatchSeed;
+  fail(message: string): Error;
 }
 
 export interface UserSeed {

@@ -20,6 +20,11 @@ export interface SeedStorage {
   lfs: LfsObjectStore;
   git: GitRunner;
   refCache: RefCache;
+  /**
+   * The ref a pull request's head is published under, or null for none. Default `refs/pull/N/head`
+   * (GitHub); other providers name them differently or not at all.
+   */
+  pullRef?: (pullNumber: number) => string | null;
 }
 
 interface RepositoryPlan {
@@ -163,7 +168,10 @@ export class WorldSeeder {
       layout: { branches: plan.branches, tags: plan.tags },
       authors: plan.authors,
       baseEpochSeconds: plan.baseEpochSeconds,
-      pullHeads: repo.metadata.issues.flatMap((i) => (i.pull ? [{ number: i.number, branch: i.pull.headRef }] : [])),
+      pullHeads: repo.metadata.issues.flatMap((i) => {
+        const ref = i.pull ? (this.storage.pullRef ? this.storage.pullRef(i.number) : `refs/pull/${i.number}/head`) : null;
+        return i.pull && ref !== null ? [{ number: i.number, branch: i.pull.headRef, ref }] : [];
+      }),
     });
     await createBareRepository(repo.gitDir, repo.defaultBranch);
     await runFastImport(this.storage.git, repo.gitDir, imported.script);

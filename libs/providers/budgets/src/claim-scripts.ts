@@ -5,6 +5,8 @@
  * Budget hash <key> (fields by model):
  *   window  (GitHub, GitLab per minute): limit, remaining (tokens not yet claimed), reset (ms),
  *           known (numbers learnt from a response, or given), stale (a window rolled over unseen),
+ *           wl (window length learnt from the first response of a window),
+ *           ds/dc/dr (demand: sample start, claims in it, rate of the last sample per ms),
  *           pt/pl (pacing bucket: tokens and last refill, ms)
  *   sliding (Bitbucket Cloud rolling hour): limit; grants logged in zset <key>:log by time
  *   bucket  (Bitbucket DC): limit (capacity), tokens, last (ms), rate (tokens per ms)
@@ -34,13 +36,13 @@ local burstFraction = tonumber(ARGV[6])
 local n = tonumber(ARGV[7])
 
 -- can one more call go now on this key? returns ok, retryAt, reason, score, apply()
-local function check(key, model, cap, windowMs, defLimit, reserveFraction, refill, primary)
+local function check(key, model, cap, windowMs, defLimit, reserveFraction, refill, primary, preferred, share)
   local inflight = 0
   if primary then
     redis.call('ZREMRANGEBYSCORE', key .. ':leases', '-inf', now)
     inflight = redis.call('ZCARD', key .. ':leases')
   end
-  local h = redis.call('HMGET', key, 'limit', 'remaining', 'reset', 'known', 'blocked', 'pt', 'pl', 'tokens', 'last', 'rate')
+  local h = redis.call('HMGET', key, 'limit', 'remaining', 'reset', 'known', 'blocked', 'pt', 'pl', 'tokens', 'last', 'rate', 'ds', 'dc', 'dr', 'stale', 'wl')
   local limit, remaining, reset, known, blocked = tonumber(h[1]), tonumber(h[2]), tonumber(h[3]), h[4] == '1', tonumber(h[5])
   if blocked and now < blocked then return false, blocked, 'told to wait' end
   if primary and inflight >= cap then return false, now + 20, 'concurrency cap' end
@@ -59,23 +61,49 @@ local function check(key, model, cap, windowMs, defLimit, reserveFraction, refil
       return true, nil, nil, 0.5, function() end
     end
     local reserve = math.floor(limit * reserveFraction)
+    local stale = h[14] == '1'
     if reset and now >= reset then
+      -- a new window began unseen: assume it is full until the first response says otherwise
       remaining = limit
-      reset = now + windowMs
+      reset = now + (tonumber(h[15]) or windowMs)
+      stale = true
       redis.call('HSET', key, 'remaining', remaining, 'reset', reset, 'stale', 1, 'pt', math.max(1, math.floor(limit * burstFraction)), 'pl', now)
     end
-    if remaining <= reserve then return false, reset, 'budget spent until reset' end
-    -- pacing: a burst of a few percent of the limit, refilled at what is left over the time to reset,
-    -- so demand below the budget runs at full speed and demand above it is spread to the reset
+    if remaining <= reserve then
+      -- while the window is only guessed, look again soon rather than at a guessed reset
+      if stale then return false, now + 100, 'budget spent, window not yet confirmed' end
+      return false, reset, 'budget spent until reset'
+    end
+    -- demand: claims per ms measured over complete samples (a fiftieth of the window, 100 ms to
+    -- 1 s), smoothed; a short burst is served at full speed, sustained demand is measured
+    local sampleMs = math.min(1000, math.max(100, math.floor(windowMs / 50)))
+    local ds, dc, dr = tonumber(h[11]) or now, (tonumber(h[12]) or 0) + share, tonumber(h[13]) or 0
+    if now - ds >= sampleMs then
+      local elapsed = now - ds
+      local measured = dc / elapsed
+      -- samples without claims decay the estimate
+      if elapsed > 2 * sampleMs then measured = measured * sampleMs / elapsed end
+      dr = (dr + measured) / 2
+      ds, dc = now, 0
+    end
+    redis.call('HSET', key, 'ds', ds, 'dc', dc, 'dr', dr)
+    local demand = dr
+    local usable = remaining - reserve
+    local timeLeft = math.max(reset - now, 1)
+    -- pacing: full speed while demand stays below what is left; above it, a small burst refilled at
+    -- what is left over the time to reset spreads the rest instead of spending to zero and stalling.
+    -- The identity that holds an ETag keeps it while it has budget (a 304 costs nothing).
     local burst = math.max(1, math.floor(limit * burstFraction))
     local pt, pl = tonumber(h[6]) or burst, tonumber(h[7]) or now
-    local usable = remaining - reserve
-    local rate = usable / math.max(reset - now, 1)
+    local rate = usable / timeLeft
     pt = math.min(burst, pt + (now - pl) * rate)
-    if pt < 1 then return false, now + math.ceil((1 - pt) / rate), 'paced to the reset' end
+    -- no pacing on a guessed window: the first response of the window tells the real reset
+    local pacing = not stale and demand * timeLeft > usable
+    if not pacing then pt = burst end
+    if pacing and not preferred and pt < 1 then return false, now + math.ceil((1 - pt) / rate), 'paced to the reset' end
     local score = remaining / math.max(limit, 1)
     return true, nil, nil, score, function()
-      redis.call('HSET', key, 'remaining', remaining - 1, 'pt', pt - 1, 'pl', now)
+      redis.call('HSET', key, 'remaining', remaining - 1, 'pt', math.max(pt - 1, -burst), 'pl', now)
     end
   end
   if model == 'sliding' then
@@ -120,7 +148,7 @@ for i = 1, n do
     pos = pos + 7
     keys[k] = key
     if ok then
-      local good, retry, reason, s, apply = check(key, model, cap, windowMs, defLimit, reserve, refill, k == 1)
+      local good, retry, reason, s, apply = check(key, model, cap, windowMs, defLimit, reserve, refill, k == 1, k == 1 and key == prefer, 1 / n)
       if good then
         if k == 1 then score = s end
         applies[#applies + 1] = apply
@@ -133,6 +161,8 @@ for i = 1, n do
   end
   if ok then
     if keys[1] == prefer then score = score + 10 end
+    -- equal shares (e.g. two tokens of one identity): alternate instead of always taking the first
+    if score == bestScore and (now + i) % 2 == 0 then score = score + 1e-9 end
     if score > bestScore then
       best, bestScore = { credentialId = credentialId, keys = keys }, score
       bestApply = applies
@@ -174,7 +204,11 @@ redis.call('ZREMRANGEBYSCORE', key .. ':leases', '-inf', now)
 local inflight = redis.call('ZCARD', key .. ':leases')
 local b = redis.call('HMGET', key, 'remaining', 'reset', 'known', 'stale', 'backoff', 'tokens')
 local remaining, reset, known, stale, backoff = tonumber(b[1]), tonumber(b[2]), b[3] == '1', b[4] == '1', tonumber(b[5]) or 0
-if notModified and remaining then remaining = remaining + 1 end
+if notModified and remaining then
+  -- an authorized 304 costs nothing: give back the token and its pacing slot
+  remaining = remaining + 1
+  redis.call('HINCRBYFLOAT', key, 'pt', 1)
+end
 if hLimit then redis.call('HSET', key, 'limit', hLimit) end
 if hRefill then
   -- token bucket (DC): the provider's count is the truth
@@ -184,6 +218,11 @@ elseif hRemaining then
   if estimate < 0 then estimate = 0 end
   if (not known) or stale or (hReset and reset and hReset > reset + 1000) or remaining == nil then
     remaining = estimate
+    -- the first response of a window shows (about) the whole window: remember its length
+    if hReset and hReset > now then
+      local wl = tonumber(redis.call('HGET', key, 'wl')) or 0
+      if hReset - now > wl then redis.call('HSET', key, 'wl', hReset - now) end
+    end
   else
     remaining = math.min(remaining, estimate)
   end

@@ -1,7 +1,7 @@
 import type { CredentialUsage } from '@repovault/contracts/internal-api';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import type { BudgetHeaders, BudgetModelKind } from './budget-model';
+import type { BudgetHeaders, BudgetModelKind } from './budget-rules';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RENEW_SCRIPT } from './claim-scripts';
 
 /** One limit a call must fit in. */
@@ -100,6 +100,15 @@ export class BudgetLedger {
       opt(h.limit), opt(h.remaining), opt(h.resetAt), opt(h.retryAfterMs),
       completion.secondaryLimit ? 1 : 0, completion.notModified ? 1 : 0, completion.waitedMs ?? 0, opt(h.refillPerMs),
     );
+  }
+
+  /**
+   * Completes a lease whose response's numbers describe another of the call's limits (GitLab's
+   * per-IP counter): the lease is released on its own budget, the numbers go to `observedKey`.
+   */
+  async completeElsewhere(completion: LedgerCompletion, observedKey: string): Promise<void> {
+    await this.complete({ ...completion, headers: {}, status: completion.status === 429 || completion.status === 403 ? 200 : completion.status });
+    await this.complete({ ...completion, leaseId: `observe-${completion.leaseId}`, budgetKey: observedKey, runId: completion.runId });
   }
 
   async renew(leaseId: string, budgetKey: string): Promise<boolean> {

@@ -1,0 +1,2 @@
+export * from './budget-rules';
+export * from './budget-ledger';

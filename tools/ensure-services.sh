@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what RepoVault needs locally is installed and running: PostgreSQL (127.0.0.1:5432, trust
-# auth for local development), Redis (127.0.0.1:6379) and git. Installs with apt-get when missing.
+# auth for local development), Redis (127.0.0.1:6379), git, and Debian's chromium (the browser test
+# drives /usr/bin/chromium). Installs with apt-get when missing.
 set -euo pipefail
 
 log() { printf '[ensure-services] %s\n' "$*"; }
@@ -9,6 +10,7 @@ missing=()
 command -v git >/dev/null 2>&1 || missing+=(git)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} with apt-get"
   export DEBIAN_FRONTEND=noninteractive

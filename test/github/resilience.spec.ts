@@ -26,7 +26,9 @@ describe('when claims cannot be made', () => {
     }
     const credentialService = sut.stack.process('credential-service');
     await sut.stack.kill(credentialService, 'SIGKILL'); // claims fail closed: no provider call without one
-    await new Promise((r) => setTimeout(r, 500)); // calls already holding a lease may finish
+    // workers reuse credential-service's answer for 3 s and serve it 1 s more while asking again
+    // (CANDIDATES_MAX_STALE_MS in the transport); calls already holding a lease may finish
+    await new Promise((r) => setTimeout(r, 3_000 + 1_000 + 500));
     const during = simulatorCost(sim);
     await new Promise((r) => setTimeout(r, 3_500));
     expect(simulatorCost(sim).charged).toBe(during.charged);

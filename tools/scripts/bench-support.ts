@@ -46,13 +46,13 @@ export async function startBenchStack(options: Partial<LocalStackOptions> = {}):
   };
 }
 
-/** Connects the simulator's acme with alice and the given additional accounts, enabled in the default plan. */
-export async function connectAcme(api: RepoVaultClient, sim: RunningSimulator, additional: string[]): Promise<{ organizationId: string; planId: string; logins: Map<string, string> }> {
+/** Connects the simulator's acme with `main` (alice) and the given additional accounts, enabled in the default plan. */
+export async function connectAcme(api: RepoVaultClient, sim: RunningSimulator, additional: string[], main = 'alice'): Promise<{ organizationId: string; planId: string; logins: Map<string, string> }> {
   const org = (await api.POST('/v1/organizations', {
-    body: { provider: 'github', baseUrl: sim.github.baseUrl, name: 'acme', auth: { method: 'token', username: 'alice', secret: sim.tokens['alice'] ?? '' } },
+    body: { provider: 'github', baseUrl: sim.github.baseUrl, name: 'acme', auth: { method: 'token', username: main, secret: sim.tokens[main] ?? '' } },
   }));
   if (!org.data) throw new Error(`organization: ${JSON.stringify(org.error)}`);
-  const logins = new Map<string, string>([[org.data.mainCredentialId ?? '', 'alice']]);
+  const logins = new Map<string, string>([[org.data.mainCredentialId ?? '', main]]);
   const ids: string[] = [];
   for (const name of additional) {
     const added = await api.POST('/v1/organizations/{organizationId}/credentials', {

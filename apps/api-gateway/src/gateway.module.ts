@@ -7,6 +7,9 @@ import { ApiKeyEntity } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { CredentialsController } from './credentials/credentials.controller';
+import { GitHubAppsController } from './github-apps/github-apps.controller';
+import { OAuthAppsController } from './oauth/oauth-apps.controller';
+import { OAuthController } from './oauth/oauth.controller';
 import { OrganizationsController } from './organizations/organizations.controller';
 import { PlanServiceApiModule } from './plans/plan-service-api.module';
 import { SecretsController } from './secrets/secrets.controller';
@@ -29,7 +32,9 @@ export class GatewayModule {
         TypeOrmModule.forFeature([TenantEntity, ApiKeyEntity]),
         PlanServiceApiModule.forRoot(config),
       ],
-      controllers: [TenantsController, ApiKeysController, SecretsController, OrganizationsController, CredentialsController],
+      controllers: [
+        TenantsController, ApiKeysController, SecretsController, OrganizationsController, CredentialsController, OAuthController, OAuthAppsController, GitHubAppsController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         ApiKeysService,

@@ -21,8 +21,13 @@ import { RepositoryBackup } from './backup/repository-backup';
 import { ServiceClients } from './clients/service-clients';
 import { BACKUP_WORKER_CONFIG, type BackupWorkerConfig } from './config/backup-worker.config';
 import { workerDataSourceSpec } from './database/worker-data-source';
-import { ClaimBroker, ClaimedTransport, CredentialMaterialCache, DirectClaimsApi, HttpClaimsApi, type ProviderCallEvent } from '@repovault/providers/transport';
+import { ClaimBroker, ClaimedTransport, CredentialMaterialCache, DirectClaimsApi, HttpClaimsApi, type ProviderCallEvent, ReservationWaits } from '@repovault/providers/transport';
 import { EgressProxy } from './egress/egress-proxy';
+import { GitRestore } from './restore/git-restore';
+import { RepositoryRestore } from './restore/repository-restore';
+import { RestoreJobsHandler } from './restore/restore-jobs.handler';
+import { RestoreLedgerEntity } from './restore/restore-ledger.entity';
+import { WorkerLoadReporter } from './scaling/worker-load-reporter';
 
 const SNAPSHOT_STORE = Symbol('SNAPSHOT_STORE');
 const MIRROR_REDIS = Symbol('MIRROR_REDIS');
@@ -57,7 +62,7 @@ export class BackupWorkerModule {
       imports: [
         PlatformHttpModule.forRoot({ runtime, peerTokens: config.REPOVAULT_PEER_TOKENS }),
         DatabaseModule.forService(workerDataSourceSpec(config.DATABASE_URL)),
-        TypeOrmModule.forFeature([ConditionalRequestEntity]),
+        TypeOrmModule.forFeature([ConditionalRequestEntity, RestoreLedgerEntity]),
         QueueModule.forRoot({ service: 'backup-worker', redisUrl: config.REDIS_URL, prefix: config.REPOVAULT_QUEUE_PREFIX }, [
           { name: workQueueName(config.REPOVAULT_WORKER_POOL), concurrency: config.REPOVAULT_WORKER_CONCURRENCY, lockDurationMs: config.REPOVAULT_JOB_LOCK_SECONDS * 1000 },
         ]),
@@ -79,8 +84,8 @@ export class BackupWorkerModule {
         },
         {
           provide: EgressProxy,
-          inject: [HttpClaimsApi, CLAIMS_REDIS, MATERIALS, ConditionalRequestStore, MetricsRegistry, ServiceRuntime],
-          useFactory: async (http: HttpClaimsApi, claimsRedis: Redis, materials: CredentialMaterialCache, conditional: ConditionalRequestStore, metrics: MetricsRegistry, runtime: ServiceRuntime) => {
+          inject: [HttpClaimsApi, CLAIMS_REDIS, MATERIALS, ConditionalRequestStore, MetricsRegistry, ServiceRuntime, ReservationWaits],
+          useFactory: async (http: HttpClaimsApi, claimsRedis: Redis, materials: CredentialMaterialCache, conditional: ConditionalRequestStore, metrics: MetricsRegistry, runtime: ServiceRuntime, waits: ReservationWaits) => {
             const latency = new Histogram({
               name: 'repovault_claim_latency_seconds',
               help: 'Round trip of a claim to credential-service, as the worker sees it',
@@ -88,7 +93,7 @@ export class BackupWorkerModule {
               registers: [metrics.registry],
             });
             const egress = createEgressFetch({ allowPrivateAddresses: config.REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS });
-            const broker = new ClaimBroker(new DirectClaimsApi(claimsRedis, http), (ms) => latency.observe(ms / 1000));
+            const broker = new ClaimBroker(new DirectClaimsApi(claimsRedis, http), (ms) => latency.observe(ms / 1000), waits);
             const calls = new Counter({ name: 'repovault_provider_calls_total', help: 'Provider calls by resource and status', labelNames: ['resource', 'status'], registers: [metrics.registry] });
             const onCall = (event: ProviderCallEvent) => {
               calls.inc({ resource: event.resource, status: String(event.status) });
@@ -119,10 +124,28 @@ export class BackupWorkerModule {
         {
           provide: RepositoryBackup,
           inject: [ServiceClients, EgressProxy, GitCapturer, SNAPSHOT_STORE],
-          useFactory: (clients: ServiceClients, proxy: EgressProxy, git: GitCapturer, store: SnapshotStore) => new RepositoryBackup(clients, proxy, git, store, join(scratch, 'jobs')),
+          useFactory: (clients: ServiceClients, proxy: EgressProxy, git: GitCapturer, store: SnapshotStore) =>
+            new RepositoryBackup(clients, proxy, git, store, join(scratch, 'jobs'), { metadataFullExportMs: config.REPOVAULT_METADATA_FULL_EXPORT_HOURS * 3_600_000 }),
         },
         BackupJobsHandler,
+        {
+          provide: RepositoryRestore,
+          inject: [ServiceClients, EgressProxy, SNAPSHOT_STORE, getRepositoryToken(RestoreLedgerEntity)],
+          useFactory: (clients: ServiceClients, proxy: EgressProxy, store: SnapshotStore, ledger: Repository<RestoreLedgerEntity>) => {
+            const work = join(scratch, 'restores');
+            mkdirSync(work, { recursive: true });
+            return new RepositoryRestore(clients, proxy, new GitRestore(new GitRunner({ homeDir: gitHome }), store, work), store, ledger);
+          },
+        },
+        RestoreJobsHandler,
         WorkerResources,
+        { provide: ReservationWaits, useValue: new ReservationWaits() },
+        {
+          provide: WorkerLoadReporter,
+          inject: [CLAIMS_REDIS, ReservationWaits],
+          useFactory: (redis: Redis, waits: ReservationWaits) =>
+            new WorkerLoadReporter(redis, waits, { queuePrefix: config.REPOVAULT_QUEUE_PREFIX, pool: config.REPOVAULT_WORKER_POOL, concurrency: config.REPOVAULT_WORKER_CONCURRENCY }),
+        },
       ],
     };
   }

@@ -7,6 +7,8 @@ import { serviceDataSourceOptions } from '@repovault/platform/database';
 import { DataSource } from 'typeorm';
 import { credentialConfigSchema } from './config/credential-service.config';
 import { credentialDataSourceSpec } from './database/credential-data-source';
+import { OAuthAuthorizationEntity } from './oauth/oauth-authorization.entity';
+import { OAuthTokenEntity } from './oauth/oauth-token.entity';
 import { SecretEntity } from './secrets/secret.entity';
 import { rewrapAllSecrets } from './vault/rewrap-secrets';
 import { VaultService } from './vault/vault.service';
@@ -24,6 +26,10 @@ async function main(): Promise<void> {
     const vault = new VaultService(config);
     const { rewrapped, total } = await rewrapAllSecrets(dataSource.getRepository(SecretEntity), vault);
     process.stdout.write(`re-wrapped ${rewrapped} of ${total} secrets under key "${vault.keyring.active.id}"\n`);
+    // OAuth grants are sealed the same way: their tokens and the pending authorizations' verifiers
+    const tokens = await rewrapAllSecrets(dataSource.getRepository(OAuthTokenEntity), vault);
+    const authorizations = await rewrapAllSecrets(dataSource.getRepository(OAuthAuthorizationEntity), vault);
+    process.stdout.write(`re-wrapped ${tokens.rewrapped + authorizations.rewrapped} of ${tokens.total + authorizations.total} OAuth tokens and authorizations under key "${vault.keyring.active.id}"\n`);
   } finally {
     await dataSource.destroy();
   }

@@ -16,7 +16,13 @@ import { RunRepositoryEntity } from './runs/run-repository.entity';
 import { RunEntity } from './runs/run.entity';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
+import { RestoreEntity } from './restores/restore.entity';
+import { RestoresController } from './restores/restores.controller';
+import { RestoresService } from './restores/restores.service';
 import { ScheduledRunsHandler } from './runs/scheduled-runs.handler';
+import { PoolScalingController } from './scaling/pool-scaling.controller';
+import { PoolScalingMetrics } from './scaling/pool-scaling.metrics';
+import { PoolScalingService } from './scaling/pool-scaling.service';
 import { SnapshotRetention } from './snapshots/snapshot-retention';
 import { SnapshotEntity } from './snapshots/snapshot.entity';
 import { RepositorySnapshotsController, SnapshotsController } from './snapshots/snapshots.controller';
@@ -33,13 +39,13 @@ export class PlanServiceModule {
       imports: [
         PlatformHttpModule.forRoot({ runtime, peerTokens: config.REPOVAULT_PEER_TOKENS }),
         DatabaseModule.forService(planDataSourceSpec(config.DATABASE_URL)),
-        TypeOrmModule.forFeature([PlanEntity, RunEntity, RunRepositoryEntity, SnapshotEntity]),
+        TypeOrmModule.forFeature([PlanEntity, RunEntity, RunRepositoryEntity, SnapshotEntity, RestoreEntity]),
         QueueModule.forRoot({ service: 'plan-service', redisUrl: config.REDIS_URL, prefix: config.REPOVAULT_QUEUE_PREFIX }, [
           { name: QueueName.PlanSchedules, concurrency: 8 },
           { name: eventsQueueName('plan-service'), concurrency: 4 },
         ]),
       ],
-      controllers: [PlansController, RunsController, SnapshotsController, RepositorySnapshotsController],
+      controllers: [PlansController, RunsController, SnapshotsController, RepositorySnapshotsController, PoolScalingController, RestoresController],
       providers: [
         { provide: PLAN_SERVICE_CONFIG, useValue: config },
         snapshotStoreProvider,
@@ -52,7 +58,10 @@ export class PlanServiceModule {
         RunProgressService,
         ScheduledRunsHandler,
         SnapshotsService,
+        RestoresService,
         SnapshotRetention,
+        PoolScalingService,
+        PoolScalingMetrics,
       ],
     };
   }

@@ -1,12 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateIf } from 'class-validator';
 
+/** A token, or an installation of an additional GitHub App #1–#10. */
 export class CreateCredentialRequest {
-  @ApiProperty({ enum: ['token'] }) @IsIn(['token']) method!: 'token';
+  @ApiProperty({ enum: ['token', 'github-app'] }) @IsIn(['token', 'github-app']) method!: 'token' | 'github-app';
   @ApiPropertyOptional({ description: 'account username (GitHub login, GitLab username, DC user)' }) @IsOptional() @IsString() @Length(1, 200) username?: string;
   @ApiPropertyOptional({ description: 'account email (Bitbucket Cloud API tokens)' }) @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'a password-manager entry holding the token' }) @IsOptional() @IsUUID() secretId?: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'the token itself; stored in the password manager once validated' }) @IsOptional() @IsString() @Length(1, 10_000) secret?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 10, description: 'method github-app: which additional GitHub App (#1–#10)' })
+  @ValidateIf((o: CreateCredentialRequest) => o.method === 'github-app') @IsInt() @Min(1) @Max(10) appSlot?: number;
+  @ApiPropertyOptional({ description: 'method github-app: its installation id (POST /v1/github-apps/installations with the organization)' })
+  @ValidateIf((o: CreateCredentialRequest) => o.method === 'github-app') @IsInt() @Min(1) installationId?: number;
 }
 
 export class IdentityView {

@@ -2,18 +2,23 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
-  ValidateNested,
+  ValidateIf, ValidateNested,
 } from 'class-validator';
 
 export const PROVIDERS = ['github', 'gitlab', 'bitbucket-cloud', 'bitbucket-dc'] as const;
 const POOL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** A token (`token`), a finished OAuth authorization (`oauth`) or an installation of the main GitHub App (`github-app`). */
 export class TokenAuthRequest {
-  @ApiProperty({ enum: ['token'] }) @IsIn(['token']) method!: 'token';
+  @ApiProperty({ enum: ['token', 'oauth', 'github-app'] }) @IsIn(['token', 'oauth', 'github-app']) method!: 'token' | 'oauth' | 'github-app';
   @ApiPropertyOptional({ description: 'account username (GitHub login, GitLab username, DC user)' }) @IsOptional() @IsString() @Length(1, 200) username?: string;
   @ApiPropertyOptional({ description: 'account email (Bitbucket Cloud API tokens)' }) @IsOptional() @IsEmail() email?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'a password-manager entry holding the token' }) @IsOptional() @IsUUID() secretId?: string;
   @ApiPropertyOptional({ writeOnly: true, description: 'the token itself; stored in the password manager once validated' }) @IsOptional() @IsString() @Length(1, 10_000) secret?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'method oauth: a finished authorization (POST /v1/oauth/authorizations)' })
+  @ValidateIf((o: TokenAuthRequest) => o.method === 'oauth') @IsUUID() authorizationId?: string;
+  @ApiPropertyOptional({ description: "method github-app: the main GitHub App's installation id (POST /v1/github-apps/installations)" })
+  @ValidateIf((o: TokenAuthRequest) => o.method === 'github-app') @IsInt() @Min(1) installationId?: number;
 }
 
 export class SyncScheduleRequest {

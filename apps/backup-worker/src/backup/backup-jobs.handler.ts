@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
+import { isProviderSupported, providerSupport } from '@repovault/providers/catalog';
 import { JobName, type JobOf } from '@repovault/contracts/jobs';
 import { type JobContext, HandlesJob, JobProducer } from '@repovault/platform/queue';
 import { ServiceClients } from '../clients/service-clients';
@@ -9,6 +10,8 @@ const REPOSITORY_ATTEMPTS = 3;
 
 @Injectable()
 export class BackupJobsHandler {
+  private readonly logger = new Logger('BackupJobsHandler');
+
   constructor(
     private readonly clients: ServiceClients,
     private readonly producer: JobProducer,
@@ -20,6 +23,7 @@ export class BackupJobsHandler {
   async startRun(job: JobOf<typeof JobName.RunStart>): Promise<void> {
     const work = await dependency(() => this.clients.runWork(job.tenantId, job.runId, 0));
     if (work.status !== 'running' && work.status !== 'queued') return;
+    await this.relist(job.tenantId, work.organizationId);
     await this.producer.enqueueMany(
       work.repositoryIds.map((repositoryId) => ({
         job: { name: JobName.RepositoryBackup, data: { tenantId: job.tenantId, runId: job.runId, repositoryId } },
@@ -27,6 +31,21 @@ export class BackupJobsHandler {
       })),
       { pool: work.workerPool, attempts: REPOSITORY_ATTEMPTS, backoff: { type: 'exponential', delay: 2_000 } },
     );
+  }
+
+  /**
+   * The run's listing, for providers whose incremental exports read activity from it. A listing
+   * that fails leaves the inventory as the last sync saw it: repositories are still backed up (their
+   * exports then ask the provider rather than trust stale activity fields).
+   */
+  private async relist(tenantId: string, organizationId: string): Promise<void> {
+    const organization = await dependency(() => this.clients.organization(tenantId, organizationId));
+    if (!isProviderSupported(organization.provider) || !providerSupport(organization.provider).listingPerRun) return;
+    try {
+      await this.clients.relistRepositories(tenantId, organizationId);
+    } catch (error) {
+      this.logger.warn({ organizationId, err: error }, 'the run could not list the repositories afresh; using the last sync');
+    }
   }
 
   @HandlesJob(JobName.RepositoryBackup)

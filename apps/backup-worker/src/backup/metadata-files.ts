@@ -3,6 +3,7 @@ import type { MetadataKind, MetadataSink, ReleaseAssetRef } from '@repovault/pro
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { mergeMetadataFile } from './metadata-merge';
 
 /**
  * Writes exported metadata as NDJSON, one temp file per kind, then stores each file; release asset
@@ -43,13 +44,39 @@ export class MetadataFiles implements MetadataSink {
 
   /** Closes the files, stores them, and returns their manifest entries (kinds with no records included, empty). */
   async finish(kinds: readonly MetadataKind[]): Promise<ManifestFile[]> {
-    await Promise.all([...this.streams.values()].map((s) => new Promise<void>((resolve, reject) => s.end((error?: Error | null) => (error ? reject(error) : resolve())))));
+    await this.closeStreams();
     const files: ManifestFile[] = [];
     for (const kind of kinds) {
       const stored = this.streams.has(kind) ? await this.store.putFile(join(this.dir, `${kind}.ndjson`)) : await this.store.putBuffer('');
       files.push({ path: `metadata/${kind}.ndjson`, sha256: stored.sha256, bytes: stored.bytes, kind: 'metadata' });
     }
     return [...files, ...this.assets];
+  }
+
+  /**
+   * For an incremental export: merges what was written into the previous snapshot's files (one per
+   * kind, all present in `previous`), keeps the previous assets the export did not see again, and
+   * returns the manifest entries and the merged record counts.
+   */
+  async finishIncremental(kinds: readonly MetadataKind[], previous: readonly ManifestFile[]): Promise<{ files: ManifestFile[]; counts: Record<string, number> }> {
+    await this.closeStreams();
+    const files: ManifestFile[] = [];
+    const counts: Record<string, number> = {};
+    for (const kind of kinds) {
+      const before = previous.find((f) => f.path === `metadata/${kind}.ndjson`);
+      if (!before) throw new Error(`the previous snapshot has no ${kind} file to merge into`);
+      const merged = join(this.dir, `${kind}.merged.ndjson`);
+      counts[kind] = await mergeMetadataFile(this.store, before.sha256, this.streams.has(kind) ? join(this.dir, `${kind}.ndjson`) : null, merged);
+      const stored = await this.store.putFile(merged);
+      files.push({ path: `metadata/${kind}.ndjson`, sha256: stored.sha256, bytes: stored.bytes, kind: 'metadata' });
+    }
+    const seen = new Set(this.assets.map((a) => a.path));
+    const carried = kinds.includes('release-assets') ? previous.filter((f) => f.kind === 'asset' && !seen.has(f.path)) : [];
+    return { files: [...files, ...this.assets, ...carried], counts };
+  }
+
+  private async closeStreams(): Promise<void> {
+    await Promise.all([...this.streams.values()].map((s) => new Promise<void>((resolve, reject) => s.end((error?: Error | null) => (error ? reject(error) : resolve())))));
   }
 }
 

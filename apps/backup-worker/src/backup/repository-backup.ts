@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import type { OrganizationRecord, RepositoryRecord, RunWork, SnapshotFileRecord, SnapshotRecord } from '@repovault/contracts/internal-api';
 import { type JobContext, RetryLaterError } from '@repovault/platform/queue';
-import { ManifestExistsError, type ManifestFile, type SnapshotManifest, type SnapshotStore } from '@repovault/platform/storage';
+import { ManifestExistsError, type ManifestFile, type MetadataExportInfo, type SnapshotManifest, type SnapshotStore } from '@repovault/platform/storage';
 import { providerSupport } from '@repovault/providers/catalog';
-import type { MetadataCounts, MetadataExporter, ProviderAdapter } from '@repovault/providers/core';
+import type { MetadataCounts, MetadataExporter, MetadataKind, ProviderAdapter } from '@repovault/providers/core';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ServiceClients } from '../clients/service-clients';
@@ -11,6 +11,7 @@ import type { EgressProxy, EgressRoute } from '../egress/egress-proxy';
 import { dependency } from './dependency-calls';
 import type { GitCapturer, PreviousGitState } from './git-capture';
 import { metadataKindsOf } from './include-kinds';
+import { planMetadataExport } from './metadata-export-plan';
 import { MetadataFiles } from './metadata-files';
 import { snapshotIdFor } from './snapshot-id';
 
@@ -30,6 +31,7 @@ export class RepositoryBackup {
     private readonly git: GitCapturer,
     private readonly store: SnapshotStore,
     private readonly workRoot: string,
+    private readonly options: { metadataFullExportMs: number },
   ) {}
 
   async run(job: RepositoryJob, context: JobContext): Promise<void> {
@@ -63,6 +65,13 @@ export class RepositoryBackup {
     } catch (error) {
       if (error instanceof RetryLaterError) throw error;
       if (route.claimsUnavailable()) throw new RetryLaterError(15_000, 'claims unavailable during the backup');
+      const refused = route.claimRefused();
+      if (refused) {
+        // credential-service refuses this worker's claims (e.g. its token belongs to another pool): retrying cannot help
+        this.logger.warn({ repositoryId: job.repositoryId, reason: refused }, 'claims refused');
+        await dependency(() => this.clients.repositoryResult(job.tenantId, job.runId, job.repositoryId, { status: 'failed', error: `credential-service refused the claims: ${refused}` }));
+        return;
+      }
       if (context.attemptsMade + 1 >= context.maxAttempts) {
         this.logger.warn({ repositoryId: job.repositoryId, err: error }, 'repository backup failed for good');
         await dependency(() => this.clients.repositoryResult(job.tenantId, job.runId, job.repositoryId, { status: 'failed', error: (error as Error).message }));
@@ -87,14 +96,13 @@ export class RepositoryBackup {
 
     const files: ManifestFile[] = [];
     let metadata: MetadataCounts = {};
+    let metadataExport: MetadataExportInfo | undefined;
     const kinds = metadataKindsOf(work.include);
     if (kinds.length > 0) {
-      const adapter = providerSupport(organization.provider).adapter({ apiBaseUrl: organization.apiBaseUrl, fetch: route.fetch });
-      const exporter = asExporter(adapter);
-      const previousAssets = new Map((previous?.files ?? []).filter((f) => f.kind === 'asset').map((f) => [f.path, { sha256: f.sha256, bytes: f.bytes }]));
-      const sink = new MetadataFiles(workDir, this.store, previousAssets);
-      metadata = await exporter.exportMetadata(repository.fullName, { kinds, assets: work.include.releases }, sink);
-      files.push(...(await sink.finish(kinds)));
+      const captured = await this.captureMetadata(kinds, work, repository, organization, route, workDir, previous);
+      metadata = captured.counts;
+      metadataExport = captured.info;
+      files.push(...captured.files);
     }
     let refs: Record<string, string> = {};
     let wikiRefs: Record<string, string> | null = null;
@@ -134,6 +142,7 @@ export class RepositoryBackup {
       lfsObjects,
       files: dedupe(files),
       sizeBytes: 0,
+      ...(metadataExport ? { metadataExport } : {}),
     };
     manifest.sizeBytes = manifest.files.reduce((sum, f) => sum + f.bytes, 0);
     try {
@@ -144,6 +153,40 @@ export class RepositoryBackup {
       return this.toRecord(await this.store.readManifest(job.repositoryId, snapshotId), work, previous);
     }
     return this.toRecord(manifest, work, previous);
+  }
+
+  /**
+   * The repository's metadata as NDJSON files: in full, or (providers without free conditional
+   * requests) only what changed since the previous snapshot's export, merged into its files.
+   */
+  private async captureMetadata(
+    kinds: MetadataKind[], work: RunWork, repository: RepositoryRecord, organization: OrganizationRecord, route: EgressRoute, workDir: string, previous: SnapshotRecord | null,
+  ): Promise<{ files: ManifestFile[]; counts: MetadataCounts; info: MetadataExportInfo }> {
+    const adapter = providerSupport(organization.provider).adapter({ apiBaseUrl: organization.apiBaseUrl, fetch: route.fetch }, { includeGroups: organization.includeGroups });
+    const exporter = asExporter(adapter);
+    const previousManifest = previous && exporter.incremental === true ? await this.manifestOf(previous) : null;
+    const plan = planMetadataExport(previousManifest, kinds, exporter.incremental === true, this.options.metadataFullExportMs, new Date(), organization.lastSyncedAt);
+    const previousAssets = new Map((previous?.files ?? []).filter((f) => f.kind === 'asset').map((f) => [f.path, { sha256: f.sha256, bytes: f.bytes }]));
+    const sink = new MetadataFiles(workDir, this.store, previousAssets);
+    const options = { kinds, assets: work.include.releases, repositoryHasIssues: repository.hasIssues };
+    if (plan.mode === 'full') {
+      const counts = await exporter.exportMetadata(repository.fullName, options, sink);
+      return { files: await sink.finish(kinds), counts, info: plan.info };
+    }
+    const activity = plan.listingCoversSince ? { repositoryActivityAt: repository.lastPushedAt } : {};
+    await exporter.exportMetadata(repository.fullName, { ...options, updatedSince: plan.updatedSince, ...activity }, sink);
+    const merged = await sink.finishIncremental(kinds, plan.previousFiles);
+    return { files: merged.files, counts: merged.counts, info: plan.info };
+  }
+
+  /** The previous snapshot's manifest (how its metadata was exported); null when it cannot be read. */
+  private async manifestOf(previous: SnapshotRecord): Promise<SnapshotManifest | null> {
+    try {
+      return await this.store.readManifest(previous.repositoryId, previous.id);
+    } catch (error) {
+      this.logger.warn({ snapshotId: previous.id, err: error }, 'previous manifest unreadable: exporting metadata in full');
+      return null;
+    }
   }
 
   private async alreadyPublished(repositoryId: string, snapshotId: string): Promise<SnapshotManifest | null> {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
-  OrganizationRecord, RepositoryRecord, RepositoryResultReport, RunWork, SnapshotRecord,
+  OrganizationRecord, RepositoryRecord, RepositoryResultReport, RestoreProgressReport, RestoreWork, RunWork, SnapshotRecord,
 } from '@repovault/contracts/internal-api';
 import { InternalHttpClient, UpstreamProblemError } from '@repovault/platform/http';
 import { BACKUP_WORKER_CONFIG, type BackupWorkerConfig } from '../config/backup-worker.config';
@@ -48,8 +48,23 @@ export class ServiceClients {
     }
   }
 
+  /** A restore as the worker runs it (plan-service marks it running on the first call). */
+  restoreWork(tenantId: string, restoreId: string): Promise<RestoreWork> {
+    return this.plan.get<RestoreWork>(`/internal/restores/${restoreId}/work`, { tenantId });
+  }
+
+  restoreProgress(tenantId: string, restoreId: string, report: RestoreProgressReport): Promise<void> {
+    return this.plan.post(`/internal/restores/${restoreId}/progress`, { tenantId, body: report });
+  }
+
   repository(tenantId: string, repositoryId: string): Promise<RepositoryRecord> {
     return this.org.get(`/internal/repositories/${repositoryId}`, { tenantId });
+  }
+
+  /** The run's listing: org-service lists the organization's repositories upstream now (paced by claims, hence the long wait). */
+  async relistRepositories(tenantId: string, organizationId: string): Promise<void> {
+    await this.org.post(`/internal/organizations/${organizationId}/discover`, { tenantId, timeoutMs: 10 * 60_000 });
+    this.organizationCache.delete(`${tenantId}/${organizationId}`); // its lastSyncedAt moved
   }
 
   organization(tenantId: string, organizationId: string): Promise<OrganizationRecord> {

@@ -21,6 +21,8 @@ export interface EgressRoute {
   fetch: ProviderFetch;
   /** true once a claim could not be made because credential-service was unreachable */
   claimsUnavailable(): boolean;
+  /** why credential-service refused a claim of this route (e.g. a worker of another pool), if it did */
+  claimRefused(): string | undefined;
   requests(): number;
   release(): void;
 }
@@ -65,6 +67,7 @@ export class EgressProxy {
       },
       fetch: (url, init = {}) => (url.startsWith(`${prefix}/`) ? fetch(url, init) : api(url, init)),
       claimsUnavailable: () => context.claimsUnavailable === true,
+      claimRefused: () => context.claimRefused,
       requests: () => context.requests ?? 0,
       release: () => this.routes.delete(token),
     };

@@ -3,10 +3,12 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { ClaimCandidates, ClaimRequest, ClaimResponse, CredentialUsage, Provider } from '@repovault/contracts/internal-api';
 import { ProblemException, type InternalCaller } from '@repovault/platform/http';
 import { JobProducer } from '@repovault/platform/queue';
+import { DEFAULT_WORKER_POOL } from '@repovault/contracts/jobs';
 import type { Redis } from 'ioredis';
 import { IsNull, type Repository } from 'typeorm';
 import { createHash } from 'node:crypto';
 import type { ProviderFetch } from '@repovault/providers/core';
+import { providerSupport } from '@repovault/providers/catalog';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from '../config/credential-service.config';
 import { CredentialEntity } from '../credentials/credential.entity';
 import { type BudgetSettings, DEFAULT_BUDGET_SETTINGS, budgetRules } from '@repovault/providers/budgets';
@@ -14,6 +16,7 @@ import type { BudgetKeySpec } from '@repovault/providers/budgets';
 import { BudgetLedger } from '@repovault/providers/budgets';
 import type { CompleteBody } from './claims.dto';
 import { PlanPolicyClient } from './plan-policy.client';
+import { RunScopeClient } from './run-scope.client';
 import { ClaimsMetrics } from './claims-metrics';
 
 export const CLAIMS_REDIS = Symbol('CLAIMS_REDIS');
@@ -46,11 +49,13 @@ export class ClaimsService implements OnApplicationShutdown {
   private readonly reserveFraction: number;
   private readonly ledgerSettings: ClaimCandidates['ledger'];
   private readonly eligibleCache = new Map<string, { at: number; list: Promise<Candidate[]> }>();
+  private readonly validationCalls = new ValidationCalls();
 
   constructor(
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
     @Inject(CLAIMS_REDIS) private readonly redis: Redis,
     private readonly plans: PlanPolicyClient,
+    private readonly runScopes: RunScopeClient,
     private readonly producer: JobProducer,
     private readonly metrics: ClaimsMetrics,
     @Inject(CREDENTIAL_SERVICE_CONFIG) config: CredentialServiceConfig,
@@ -61,6 +66,7 @@ export class ClaimsService implements OnApplicationShutdown {
       ...DEFAULT_BUDGET_SETTINGS,
       githubConcurrency: config.REPOVAULT_GITHUB_CONCURRENCY,
       gitlabIpLimitPerMinute: config.REPOVAULT_GITLAB_IP_LIMIT_PER_MINUTE,
+      bitbucketCloudLimitPerHour: config.REPOVAULT_BITBUCKET_CLOUD_LIMIT_PER_HOUR,
       rateWindowScale: config.REPOVAULT_RATE_WINDOW_SCALE,
     };
     this.reserveFraction = config.REPOVAULT_BUDGET_RESERVE_PERCENT / 100;
@@ -76,7 +82,7 @@ export class ClaimsService implements OnApplicationShutdown {
    * from the shared Redis budgets with the same scripts (no round trip per call).
    */
   async candidates(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<ClaimCandidates> {
-    this.assertMayClaim(caller, request);
+    await this.assertMayClaim(tenantId, caller, request);
     const candidates = await this.eligible(tenantId, request);
     const provider = candidates[0]?.provider;
     if (!provider) {
@@ -95,14 +101,33 @@ export class ClaimsService implements OnApplicationShutdown {
     await this.invalidate(tenantId, credentialId);
   }
 
-  private assertMayClaim(caller: InternalCaller, request: ClaimRequest): void {
+  private async assertMayClaim(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<void> {
     if (ALLOWED_CALLERS[request.purpose] !== caller.service) {
       throw ProblemException.forbidden(`${caller.service} may not claim for ${request.purpose}.`);
+    }
+    if (request.purpose === 'backup') await this.assertRunOfCallersPool(tenantId, caller, request);
+  }
+
+  /**
+   * A worker claims only for runs of its own pool: the pool its token is bound to
+   * (`backup-worker:<pool>=token` in REPOVAULT_PEER_TOKENS), or the default pool for a token bound to none.
+   */
+  private async assertRunOfCallersPool(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<void> {
+    if (!request.runId || !request.planId) {
+      throw ProblemException.forbidden('A backup claim must name its run and plan.');
+    }
+    const scope = await this.runScopes.scope(tenantId, request.runId);
+    if (scope.planId !== request.planId || scope.organizationId !== request.organizationId) {
+      throw ProblemException.forbidden('The run belongs to another plan or organization than the claim names.');
+    }
+    const pool = workerPoolOf(caller);
+    if (scope.workerPool !== pool) {
+      throw ProblemException.forbidden(`A worker of the "${pool}" pool may not claim for a run of the "${scope.workerPool}" pool.`);
     }
   }
 
   async claim(tenantId: string, caller: InternalCaller, request: ClaimRequest): Promise<ClaimResponse> {
-    this.assertMayClaim(caller, request);
+    await this.assertMayClaim(tenantId, caller, request);
     const candidates = await this.eligible(tenantId, request);
     if (candidates.length === 0) {
       throw ProblemException.unprocessable('no-eligible-credential', 'No valid credential may be used for this call: check the organization\'s credentials and the plan\'s additional credentials.');
@@ -151,13 +176,15 @@ export class ClaimsService implements OnApplicationShutdown {
    * conservative provisional budget of their own (per secret, 30 calls a minute, 2 at a time).
    */
   validationFetch(secret: string, egress: ProviderFetch): ProviderFetch {
-    const key = this.ledger.budgetKey(`provisional:${createHash('sha256').update(secret).digest('hex').slice(0, 32)}`, 'validation');
+    const fingerprint = secretFingerprint(secret);
+    const key = this.ledger.budgetKey(`provisional:${fingerprint}`, 'validation');
     const candidate = { credentialId: 'validation', keys: [{ key, model: 'window' as const, concurrency: 2, windowMs: 60_000, defaultLimit: 30, reserveFraction: 0, refillPerMs: 0 }] };
     return async (url, init) => {
       const deadline = Date.now() + 30_000;
       for (;;) {
         const lease = await this.ledger.claim([candidate]);
         if (lease.granted) {
+          this.validationCalls.record(fingerprint, new URL(url).pathname);
           try {
             const response = await egress(url, init);
             await this.ledger.complete({ leaseId: lease.leaseId, budgetKey: key, status: response.status, headers: {} }).catch(() => undefined);
@@ -171,6 +198,23 @@ export class ClaimsService implements OnApplicationShutdown {
         await new Promise((resolve) => setTimeout(resolve, Math.max(5, lease.retryAt - Date.now())));
       }
     };
+  }
+
+  /**
+   * Once validation named the identity, the calls it made are charged to that identity's budgets
+   * (and shared ones, such as GitLab's per-IP aggregate): providers that send no remaining count
+   * (Bitbucket Cloud) would otherwise see them only as refusals.
+   */
+  async chargeValidationCalls(provider: Provider, secret: string, identityKey: string): Promise<void> {
+    const calls = this.validationCalls.take(secretFingerprint(secret));
+    const support = providerSupport(provider);
+    const byResource = new Map<string, number[]>();
+    for (const call of calls) byResource.set(support.resourceOf(call.path), [...(byResource.get(support.resourceOf(call.path)) ?? []), call.at]);
+    for (const [resource, calledAt] of byResource) {
+      await this.ledger.charge(this.keysFor({ credentialId: 'validation', identityKey, provider }, resource), calledAt).catch((error: unknown) => {
+        this.logger.warn({ err: error }, 'validation calls could not be charged to the identity');
+      });
+    }
   }
 
   private async ipKeyOf(tenantId: string, credentialId: string): Promise<string | undefined> {
@@ -245,6 +289,34 @@ export class ClaimsService implements OnApplicationShutdown {
   }
 }
 
+/** The pool a worker token serves; a token bound to no pool serves the default one. */
+export function workerPoolOf(caller: InternalCaller): string {
+  return caller.pool ?? DEFAULT_WORKER_POOL;
+}
+
 function lowerCase(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function secretFingerprint(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex').slice(0, 32);
+}
+
+/** Validation calls per secret fingerprint until their identity is known (kept two minutes at most). */
+class ValidationCalls {
+  private readonly calls = new Map<string, { at: number; path: string }[]>();
+
+  record(fingerprint: string, path: string): void {
+    const now = Date.now();
+    for (const [key, list] of this.calls) if ((list[list.length - 1]?.at ?? 0) < now - 120_000) this.calls.delete(key);
+    const list = this.calls.get(fingerprint) ?? [];
+    if (list.length < 100) list.push({ at: now, path });
+    this.calls.set(fingerprint, list);
+  }
+
+  take(fingerprint: string): { at: number; path: string }[] {
+    const list = this.calls.get(fingerprint) ?? [];
+    this.calls.delete(fingerprint);
+    return list;
+  }
 }

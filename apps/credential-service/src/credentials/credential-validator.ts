@@ -7,6 +7,7 @@ import {
 } from '@repovault/providers/core';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from '../config/credential-service.config';
 import { ProviderRegistry } from '../providers/provider-registry';
+import { type Delegation, bitbucketCloudOAuthCheck, delegatedIdentity } from '../oauth/oauth-identity';
 
 export interface ValidatedCredential {
   identity: CredentialIdentity;
@@ -25,7 +26,14 @@ export class CredentialValidator {
     @Inject(CREDENTIAL_SERVICE_CONFIG) private readonly config: CredentialServiceConfig,
   ) {}
 
-  async validate(target: OrganizationTarget, secret: string, role: CredentialRole, account: { username: string | null; email: string | null }): Promise<ValidatedCredential> {
+  async validate(
+    target: OrganizationTarget,
+    secret: string,
+    role: CredentialRole,
+    account: { username: string | null; email: string | null },
+    /** an OAuth grant's access token rather than a token the user made */
+    delegation?: Delegation,
+  ): Promise<ValidatedCredential> {
     const { username, email } = account;
     const support = this.providers.support(target.provider);
     const name = support.displayName;
@@ -35,12 +43,15 @@ export class CredentialValidator {
       if (error instanceof EgressBlockedError) throw ProblemException.unprocessable('base-url-not-allowed', `The base URL is not allowed: ${error.message}.`);
       throw error;
     }
-    const early = support.policy.beforeIdentify(secret, role);
+    // a grant's access token has the provider's OAuth shape, not that of the tokens people paste
+    const early = delegation ? null : support.policy.beforeIdentify(secret, role);
     if (early) throw ProblemException.unprocessable(early.code, early.detail);
 
-    const adapter = this.providers.adapterFor(target.provider, target.apiBaseUrl, { secret, username, email, tokenKind: null });
-    const identity = await this.upstream(name, () => adapter.identify());
-    const refusal = support.policy.afterIdentify(identity, role);
+    const adapter = this.providers.adapterFor(target.provider, target.apiBaseUrl, { secret, username, email, tokenKind: delegation ? 'oauth' : null });
+    const identified = await this.upstream(name, () => adapter.identify());
+    const identity = delegation ? delegatedIdentity(target.provider, identified, delegation) : identified;
+    const consumer = delegation && target.provider === 'bitbucket-cloud' ? bitbucketCloudOAuthCheck(identity) : null;
+    const refusal = consumer ? consumer.refusal : support.policy.afterIdentify(identity, role);
     if (refusal) throw ProblemException.unprocessable(refusal.code, refusal.detail);
     if (username && username.toLowerCase() !== identity.login.toLowerCase() && target.provider === 'github') {
       throw ProblemException.unprocessable(
@@ -55,7 +66,22 @@ export class CredentialValidator {
         `The ${name} account "${identity.login}" cannot see the organization "${target.name}": make it a member of the organization (or give it access to the repositories to back up) and try again.`,
       );
     }
-    return { identity, capabilities: adapter.capabilitiesOf(identity) };
+    await this.providers.validationIdentified(target.provider, secret, identity.key);
+    return { identity, capabilities: consumer ? consumer.capabilities : adapter.capabilitiesOf(identity) };
+  }
+
+  /**
+   * Who granted an OAuth authorization and whether the grant may back up (scopes), before any
+   * organization is named: the access to it is checked when an organization takes the grant over.
+   */
+  async identifyGrant(provider: OrganizationTarget['provider'], apiBaseUrl: string, accessToken: string, delegation: Delegation): Promise<ValidatedCredential> {
+    const support = this.providers.support(provider);
+    const adapter = this.providers.adapterFor(provider, apiBaseUrl, { secret: accessToken, username: null, email: null, tokenKind: 'oauth' });
+    const identity = delegatedIdentity(provider, await this.upstream(support.displayName, () => adapter.identify()), delegation);
+    const consumer = provider === 'bitbucket-cloud' ? bitbucketCloudOAuthCheck(identity) : null;
+    const refusal = consumer ? consumer.refusal : support.policy.afterIdentify(identity, 'main');
+    if (refusal) throw ProblemException.unprocessable(refusal.code, refusal.detail);
+    return { identity, capabilities: consumer ? consumer.capabilities : adapter.capabilitiesOf(identity) };
   }
 
   private async upstream<T>(name: string, call: () => Promise<T>): Promise<T> {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/co
 import type { CredentialMaterial, CredentialRecord } from '@repovault/contracts/internal-api';
 import { Caller, type InternalCaller, InternalRoute, ProblemException, TenantId, UuidParam } from '@repovault/platform/http';
 import { OrganizationDirectory } from '../organizations/organization-directory';
-import { CreateMainCredentialBody, TokenCredentialBody } from './credentials.dto';
+import { CreateMainCredentialBody, TokenCredentialBody, credentialInputOf } from './credentials.dto';
 import { CredentialsService } from './credentials.service';
 
 @Controller('internal/organizations/:organizationId')
@@ -18,7 +18,7 @@ export class CredentialsController {
     @Body() body: CreateMainCredentialBody,
   ): Promise<CredentialRecord> {
     if (body.organization.id !== organizationId) throw ProblemException.badRequest('organization.id must match the path.');
-    return this.credentials.create(tenantId, body.organization, body.credential, 'main');
+    return this.credentials.create(tenantId, body.organization, credentialInputOf(body.credential), 'main');
   }
 
   @Post('credentials')
@@ -29,7 +29,7 @@ export class CredentialsController {
     @Body() body: TokenCredentialBody,
   ): Promise<CredentialRecord> {
     const target = await this.organizations.target(tenantId, organizationId);
-    return this.credentials.create(tenantId, target, body, 'additional');
+    return this.credentials.create(tenantId, target, credentialInputOf(body), 'additional');
   }
 
   @Get('credentials')

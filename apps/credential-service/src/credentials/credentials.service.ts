@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type {
-  CredentialMaterial, CredentialRecord, OrganizationTarget, TokenCredentialInput,
+  CredentialInput, CredentialMaterial, CredentialRecord, OrganizationTarget, TokenCredentialInput,
 } from '@repovault/contracts/internal-api';
 import { ProblemException } from '@repovault/platform/http';
 import { JobProducer } from '@repovault/platform/queue';
@@ -11,6 +11,7 @@ import { SecretsService } from '../secrets/secrets.service';
 import { CredentialEntity } from './credential.entity';
 import { toCredentialRecord } from './credential-record';
 import { CredentialValidator, type ValidatedCredential } from './credential-validator';
+import { DelegatedCredentialsService } from './delegated-credentials.service';
 
 /** Main and additional credentials of organizations, each validated against its provider. */
 @Injectable()
@@ -20,15 +21,23 @@ export class CredentialsService {
     private readonly secrets: SecretsService,
     private readonly validator: CredentialValidator,
     private readonly producer: JobProducer,
+    private readonly delegated: DelegatedCredentialsService,
   ) {}
 
-  async create(tenantId: string, organization: OrganizationTarget, input: TokenCredentialInput, role: CredentialRole): Promise<CredentialRecord> {
+  async create(tenantId: string, organization: OrganizationTarget, input: CredentialInput, role: CredentialRole): Promise<CredentialRecord> {
     if (role === 'main' && (await this.credentials.existsBy({ tenantId, organizationId: organization.id, role: 'main', removedAt: IsNull() }))) {
       throw ProblemException.conflict('main-credential-exists', 'The organization already has a main credential.');
     }
+    // OAuth grants and GitHub App installations: the provider issues their short-lived secrets
+    const entity = input.method === 'token' ? await this.createWithToken(tenantId, organization, input, role) : await this.delegated.create(tenantId, organization, input, role);
+    await this.producer.publish({ type: 'credential.added', tenantId, organizationId: organization.id, credentialId: entity.id });
+    return toCredentialRecord(entity, await this.live(tenantId, organization.id));
+  }
+
+  private async createWithToken(tenantId: string, organization: OrganizationTarget, input: TokenCredentialInput, role: CredentialRole): Promise<CredentialEntity> {
     const value = await this.secretValue(tenantId, input);
     const validated = await this.validator.validate(organization, value, role, { username: input.username ?? null, email: input.email ?? null });
-    const entity = await this.credentials.manager.transaction(async (manager) => {
+    return this.credentials.manager.transaction(async (manager) => {
       const secretId = input.secretId ?? (await this.secrets.create(
         tenantId,
         { name: await this.freeSecretName(tenantId, `${organization.name} ${role} token (${validated.identity.login})`), value, description: `added with a ${role} credential of ${organization.name}` },
@@ -53,8 +62,6 @@ export class CredentialsService {
         removedAt: null,
       }));
     });
-    await this.producer.publish({ type: 'credential.added', tenantId, organizationId: organization.id, credentialId: entity.id });
-    return toCredentialRecord(entity, await this.live(tenantId, organization.id));
   }
 
   async list(tenantId: string, organizationId: string): Promise<CredentialRecord[]> {
@@ -75,6 +82,7 @@ export class CredentialsService {
       throw ProblemException.conflict('main-credential', 'The main credential cannot be removed; delete the organization or replace the secret value instead.');
     }
     await this.credentials.update({ id }, { removedAt: new Date(), status: 'revoked', statusReason: 'removed' });
+    await this.delegated.forget(tenantId, [id]);
     await this.producer.publish({ type: 'credential.removed', tenantId, organizationId, credentialId: id });
   }
 
@@ -93,6 +101,23 @@ export class CredentialsService {
 
   async material(tenantId: string, id: string): Promise<CredentialMaterial> {
     const entity = await this.credentials.findOneBy({ id, tenantId, removedAt: IsNull() });
+    if (entity && entity.method !== 'token') {
+      const live = await this.delegated.liveSecret(entity);
+      return {
+        credentialId: entity.id,
+        organizationId: entity.organizationId,
+        provider: entity.provider,
+        apiBaseUrl: entity.apiBaseUrl,
+        method: entity.method,
+        username: entity.username,
+        email: entity.email,
+        secret: live.secret,
+        identityKey: entity.identityKey,
+        tokenKind: entity.tokenKind,
+        expiresAt: live.expiresAt?.toISOString() ?? null,
+        renewAt: live.renewAt?.toISOString() ?? null,
+      };
+    }
     if (!entity || !entity.secretId) throw ProblemException.notFound('Credential');
     return {
       credentialId: entity.id,
@@ -110,15 +135,22 @@ export class CredentialsService {
 
   /** The organization was deleted: its credentials stop working everywhere. */
   async revokeOrganization(tenantId: string, organizationId: string): Promise<void> {
+    await this.delegated.forget(tenantId, (await this.live(tenantId, organizationId)).map((c) => c.id));
     await this.credentials.update({ tenantId, organizationId, removedAt: IsNull() }, { status: 'revoked', statusReason: 'organization deleted', removedAt: new Date() });
   }
 
   private async recheck(entity: CredentialEntity): Promise<void> {
-    const value = entity.secretId ? await this.secrets.reveal(entity.tenantId, entity.secretId) : null;
-    if (!value) return;
     const target: OrganizationTarget = { id: entity.organizationId, provider: entity.provider, apiBaseUrl: entity.apiBaseUrl, name: entity.organizationName };
+    let check: () => Promise<ValidatedCredential>;
+    if (entity.method === 'token') {
+      const value = entity.secretId ? await this.secrets.reveal(entity.tenantId, entity.secretId) : null;
+      if (!value) return;
+      check = () => this.validator.validate(target, value, entity.role, { username: entity.username, email: entity.email });
+    } else {
+      check = () => this.delegated.revalidate(entity, target);
+    }
     try {
-      const validated = await this.validator.validate(target, value, entity.role, { username: entity.username, email: entity.email });
+      const validated = await check();
       await this.credentials.update({ id: entity.id }, { ...this.identityColumns(validated), status: 'valid', statusReason: null });
     } catch (error) {
       if (!(error instanceof ProblemException) || error.problem.status !== 422) throw error;

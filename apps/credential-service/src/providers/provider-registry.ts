@@ -30,6 +30,11 @@ export class ProviderRegistry {
     }
   }
 
+  /** The validation of `secret` named its identity: its calls so far are charged to that identity's budgets. */
+  validationIdentified(provider: Provider, secret: string, identityKey: string): Promise<void> {
+    return this.claims.chargeValidationCalls(provider, secret, identityKey);
+  }
+
   adapterFor(provider: Provider, apiBaseUrl: string, credential: CredentialSecret): ProviderAdapter {
     this.support(provider);
     // validation calls go through the same seam, claimed on a provisional budget of the secret

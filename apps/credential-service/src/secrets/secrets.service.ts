@@ -5,6 +5,7 @@ import { ProblemException } from '@repovault/platform/http';
 import { randomUUID } from 'node:crypto';
 import { type EntityManager, IsNull, QueryFailedError, type Repository } from 'typeorm';
 import { CredentialEntity } from '../credentials/credential.entity';
+import { OAuthAppEntity } from '../oauth/oauth-app.entity';
 import { VaultService } from '../vault/vault.service';
 import { SecretEntity } from './secret.entity';
 
@@ -29,6 +30,7 @@ export class SecretsService {
   constructor(
     @InjectRepository(SecretEntity) private readonly secrets: Repository<SecretEntity>,
     @InjectRepository(CredentialEntity) private readonly credentials: Repository<CredentialEntity>,
+    @InjectRepository(OAuthAppEntity) private readonly oauthApps: Repository<OAuthAppEntity>,
     private readonly vault: VaultService,
   ) {}
 
@@ -81,6 +83,10 @@ export class SecretsService {
     const users = await this.credentials.countBy({ tenantId, secretId: id, removedAt: IsNull() });
     if (users > 0) {
       throw ProblemException.conflict('secret-in-use', `The secret is used by ${users} credential${users === 1 ? '' : 's'}; remove or change them first.`);
+    }
+    const apps = await this.oauthApps.countBy({ tenantId, clientSecretId: id, removedAt: IsNull() });
+    if (apps > 0) {
+      throw ProblemException.conflict('secret-in-use', `The secret is the client secret of ${apps} OAuth application${apps === 1 ? '' : 's'}; remove ${apps === 1 ? 'it' : 'them'} first (DELETE /v1/oauth-apps/{id}).`);
     }
     await this.secrets.delete({ id, tenantId });
   }

@@ -40,6 +40,7 @@ export function toRepositoryRecord(entity: RepositoryEntity): RepositoryRecord {
     lastPushedAt: entity.lastPushedAt?.toISOString() ?? null,
     discoveredAt: entity.discoveredAt.toISOString(),
     hasWiki: entity.hasWiki,
+    hasIssues: entity.hasIssues,
     cloneUrl: entity.cloneUrl,
   };
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import type { OrganizationRecord, RepositoryRecord } from '@repovault/contracts/internal-api';
 import { InternalRoute, ListQuery, type Page, TenantId, UuidParam, limitOf } from '@repovault/platform/http';
 import { CreateOrganizationBody, RepositoryListQuery, UpdateOrganizationBody } from './organizations.dto';
+import type { DiscoveryResult } from '../sync/repository-discovery';
 import { OrganizationsService } from './organizations.service';
 
 @Controller('internal/organizations')
@@ -45,6 +46,14 @@ export class OrganizationsController {
   async sync(@TenantId() tenantId: string, @Param('id', UuidParam()) id: string): Promise<{ status: 'queued' }> {
     await this.organizations.requestSync(tenantId, id);
     return { status: 'queued' };
+  }
+
+  /** Lists the repositories upstream now and reconciles the inventory (a run does this before it fans out). */
+  @Post(':id/discover')
+  @HttpCode(200)
+  @InternalRoute('backup-worker')
+  discover(@TenantId() tenantId: string, @Param('id', UuidParam()) id: string): Promise<DiscoveryResult> {
+    return this.organizations.discoverNow(tenantId, id);
   }
 
   @Get(':id/repositories')

@@ -1,18 +1,29 @@
 import { Type } from 'class-transformer';
+import type { CreateOrganizationRequest } from '@repovault/contracts/internal-api';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min,
-  ValidateNested,
+  ValidateIf, ValidateNested,
 } from 'class-validator';
 
 const PROVIDERS = ['github', 'gitlab', 'bitbucket-cloud', 'bitbucket-dc'] as const;
 const POOL = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** A token, a finished OAuth authorization, or an installation of the main GitHub App. */
 export class TokenAuthBody {
-  @IsIn(['token']) method!: 'token';
+  @IsIn(['token', 'oauth', 'github-app']) method!: 'token' | 'oauth' | 'github-app';
   @IsOptional() @IsString() @Length(1, 200) username?: string;
   @IsOptional() @IsEmail() email?: string;
   @IsOptional() @IsUUID() secretId?: string;
   @IsOptional() @IsString() @Length(1, 10_000) secret?: string;
+  @ValidateIf((o: TokenAuthBody) => o.method === 'oauth') @IsUUID() authorizationId?: string;
+  @ValidateIf((o: TokenAuthBody) => o.method === 'github-app') @IsInt() @Min(1) installationId?: number;
+}
+
+/** The body's auth as the typed union the contracts use. */
+export function authOf(body: TokenAuthBody): CreateOrganizationRequest['auth'] {
+  if (body.method === 'oauth') return { method: 'oauth', authorizationId: body.authorizationId ?? '' };
+  if (body.method === 'github-app') return { method: 'github-app', installationId: body.installationId ?? 0 };
+  return { method: 'token', username: body.username, email: body.email, secretId: body.secretId, secret: body.secret };
 }
 
 /** `{ intervalMinutes }` or `{ hours: [0..23] }`; exactly one. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { OrganizationRecord, RepositoryRecord } from '@repovault/contracts/internal-api';
+import type { OrganizationDefaults, OrganizationRecord, RepositoryRecord } from '@repovault/contracts/internal-api';
 import { JobName } from '@repovault/contracts/jobs';
-import { ProblemException, relayUpstreamError, toPage, type Page, decodeCursor } from '@repovault/platform/http';
+import { ProblemException, UpstreamProblemError, relayUpstreamError, toPage, type Page, decodeCursor } from '@repovault/platform/http';
 import { JobProducer } from '@repovault/platform/queue';
 import { isProviderSupported, providerSupport } from '@repovault/providers/catalog';
 import { EgressBlockedError, checkBaseUrl } from '@repovault/providers/core';
@@ -11,11 +11,11 @@ import { In, type Repository } from 'typeorm';
 import { ORG_SERVICE_CONFIG, type OrgServiceConfig } from '../config/org-service.config';
 import { CredentialServiceClient } from '../credentials/credential-service.client';
 import { RepositoryEntity } from '../repositories/repository.entity';
-import { RepositoryDiscovery } from '../sync/repository-discovery';
+import { type DiscoveryResult, RepositoryDiscovery } from '../sync/repository-discovery';
 import { syncRepeat, syncScheduleFrom } from '../sync/sync-schedule';
 import { OrganizationEntity } from './organization.entity';
 import { toOrganizationRecord, toRepositoryRecord } from './organization-record';
-import type { CreateOrganizationBody, UpdateOrganizationBody } from './organizations.dto';
+import { type CreateOrganizationBody, type UpdateOrganizationBody, authOf } from './organizations.dto';
 
 @Injectable()
 export class OrganizationsService {
@@ -31,28 +31,32 @@ export class OrganizationsService {
   ) {}
 
   /**
-   * Onboarding by token: the main credential is validated against the provider (by
-   * credential-service) before the organization is stored; then repositories are discovered,
-   * the sync schedule is set and plan-service hears that the organization exists.
+   * Onboarding by token, OAuth authorization or main GitHub App installation: the main credential
+   * is validated against the provider (by credential-service) before the organization is stored;
+   * then repositories are discovered, the sync schedule is set and plan-service hears that the
+   * organization exists.
    */
   async create(tenantId: string, body: CreateOrganizationBody): Promise<OrganizationRecord> {
     if (!isProviderSupported(body.provider)) throw ProblemException.unprocessable('provider-not-supported', `The ${body.provider} provider is not supported yet.`);
     const support = providerSupport(body.provider);
-    if (support.baseUrlRequired && !body.baseUrl) throw ProblemException.badRequest(`baseUrl is required for ${support.displayName}.`, [{ field: 'baseUrl', message: 'baseUrl is required' }]);
-    const apiBaseUrl = support.apiBaseUrl(body.baseUrl ?? null);
+    const onboarding = await this.onboardingSettings(tenantId, body);
+    const baseUrl = body.baseUrl ?? onboarding.baseUrl ?? undefined;
+    if (support.baseUrlRequired && !baseUrl) throw ProblemException.badRequest(`baseUrl is required for ${support.displayName}.`, [{ field: 'baseUrl', message: 'baseUrl is required' }]);
+    const apiBaseUrl = support.apiBaseUrl(baseUrl ?? null);
     try {
       await checkBaseUrl(apiBaseUrl, { allowPrivateAddresses: this.config.REPOVAULT_ALLOW_PRIVATE_PROVIDER_URLS });
     } catch (error) {
       if (error instanceof EgressBlockedError) throw ProblemException.unprocessable('base-url-not-allowed', `The base URL is not allowed: ${error.message}.`);
       throw error;
     }
-    const sync = syncScheduleFrom(body.sync);
+    const defaults = onboarding.defaults;
+    const sync = !body.sync && defaults?.sync ? defaults.sync : syncScheduleFrom(body.sync);
     const duplicate = await this.organizations.existsBy({ tenantId, provider: body.provider, apiBaseUrl, name: body.name, status: 'active' });
     if (duplicate) throw ProblemException.conflict('organization-exists', `${support.displayName} organization "${body.name}" is already connected.`);
 
     const id = randomUUID();
     const credential = await this.credentials
-      .createMain(tenantId, { id, provider: body.provider, apiBaseUrl, name: body.name }, body.auth)
+      .createMain(tenantId, { id, provider: body.provider, apiBaseUrl, name: body.name }, authOf(body.auth))
       .catch(relayUpstreamError);
     let entity: OrganizationEntity;
     try {
@@ -60,18 +64,19 @@ export class OrganizationsService {
         id,
         tenantId,
         provider: body.provider,
-        baseUrl: body.baseUrl ?? null,
+        baseUrl: baseUrl ?? null,
         apiBaseUrl,
         name: body.name,
         status: 'active',
-        authMethod: 'token',
-        authUsername: body.auth.username ?? null,
+        authMethod: body.auth.method,
+        // OAuth and GitHub App onboarding: the account that granted access or the app was installed on
+        authUsername: body.auth.method === 'token' ? (body.auth.username ?? null) : (credential.identity?.login ?? null),
         authEmail: body.auth.email ?? null,
         mainCredentialId: credential.id,
-        autoAddNewRepositories: body.autoAddNewRepositories ?? true,
-        includeGroups: body.includeGroups ?? false,
+        autoAddNewRepositories: body.autoAddNewRepositories ?? defaults?.autoAddNewRepositories ?? true,
+        includeGroups: body.includeGroups ?? defaults?.includeGroups ?? false,
         sync,
-        defaultWorkerPool: body.defaultWorkerPool ?? 'default',
+        defaultWorkerPool: body.defaultWorkerPool ?? defaults?.defaultWorkerPool ?? 'default',
         defaultPlanId: null,
         lastSyncedAt: null,
         syncError: null,
@@ -88,18 +93,45 @@ export class OrganizationsService {
     return this.record(await this.entity(tenantId, entity.id));
   }
 
+  /**
+   * An OAuth authorization says which provider and instance it granted access to, and (advanced
+   * mode) the organization settings chosen with the tenant's OAuth application.
+   */
+  private async onboardingSettings(tenantId: string, body: CreateOrganizationBody): Promise<{ baseUrl: string | null; defaults: OrganizationDefaults | null }> {
+    if (body.auth.method !== 'oauth' || !body.auth.authorizationId) return { baseUrl: null, defaults: null };
+    let authorization;
+    try {
+      authorization = await this.credentials.authorization(tenantId, body.auth.authorizationId);
+    } catch (error) {
+      if (error instanceof UpstreamProblemError && error.problem.status === 404) {
+        throw ProblemException.unprocessable('authorization-not-found', 'auth.authorizationId does not name an OAuth authorization of this tenant: start one with POST /v1/oauth/authorizations.');
+      }
+      relayUpstreamError(error);
+    }
+    if (authorization.provider !== body.provider) {
+      throw ProblemException.unprocessable('authorization-mismatch', `The OAuth authorization is for ${authorization.provider}, not ${body.provider}.`);
+    }
+    return { baseUrl: authorization.baseUrl, defaults: authorization.organizationDefaults };
+  }
+
   /** Discovery now; failures are recorded on the organization and retried by the schedule. */
-  async syncNow(entity: OrganizationEntity): Promise<void> {
+  async syncNow(entity: OrganizationEntity): Promise<DiscoveryResult> {
     try {
       const result = await this.discovery.discover(entity);
       await this.organizations.update({ id: entity.id }, { lastSyncedAt: new Date(), syncError: null });
       await this.producer.publish({ type: 'repositories.discovered', tenantId: entity.tenantId, organizationId: entity.id, added: result.added, deleted: result.deleted });
+      return result;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       this.logger.warn({ organizationId: entity.id, err: error }, 'repository discovery failed');
       await this.organizations.update({ id: entity.id }, { syncError: message });
       throw error;
     }
+  }
+
+  /** Discovery now, answered when done (a run's listing). */
+  async discoverNow(tenantId: string, id: string): Promise<DiscoveryResult> {
+    return this.syncNow(await this.entity(tenantId, id));
   }
 
   async requestSync(tenantId: string, id: string): Promise<void> {

@@ -45,6 +45,10 @@ export class RepositoryEntity {
   @Column({ name: 'has_wiki', type: 'boolean' })
   hasWiki!: boolean;
 
+  /** null: the provider does not say (or keeps issues elsewhere, as Data Center does in Jira) */
+  @Column({ name: 'has_issues', type: 'boolean', nullable: true })
+  hasIssues!: boolean | null;
+
   @Column({ name: 'clone_url', type: 'text' })
   cloneUrl!: string;
 

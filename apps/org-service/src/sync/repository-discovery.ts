@@ -65,7 +65,7 @@ export class RepositoryDiscovery {
         known.delete(up.providerId);
         const fields = {
           fullName: up.fullName, name: up.name, defaultBranch: up.defaultBranch, private: up.private, archived: up.archived,
-          sizeKb: up.sizeKb, lastPushedAt: up.pushedAt ? new Date(up.pushedAt) : null, hasWiki: up.hasWiki, cloneUrl: up.cloneUrl,
+          sizeKb: up.sizeKb, lastPushedAt: up.pushedAt ? new Date(up.pushedAt) : null, hasWiki: up.hasWiki, hasIssues: up.hasIssues ?? null, cloneUrl: up.cloneUrl,
         };
         if (existing) {
           await repository.update({ id: existing.id }, { ...fields, status: 'active', deletedAt: null });

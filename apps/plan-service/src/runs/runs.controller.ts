@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import type { RunRecord, RunRepositoryRecord, RunWork } from '@repovault/contracts/internal-api';
+import type { RunClaimScope, RunRecord, RunRepositoryRecord, RunWork } from '@repovault/contracts/internal-api';
 import { InternalRoute, ListQuery, type Page, TenantId, UuidParam, limitOf } from '@repovault/platform/http';
 import { IsOptional, IsUUID } from 'class-validator';
 import { RepositoryResultBody } from './run-progress.dto';
@@ -37,6 +37,14 @@ export class RunsController {
   @InternalRoute('api-gateway')
   cancel(@TenantId() tenantId: string, @Param('id', UuidParam()) id: string): Promise<RunRecord> {
     return this.runs.cancel(tenantId, id);
+  }
+
+  /** credential-service: which pool's workers may claim for this run. */
+  @Get(':id/claim-scope')
+  @InternalRoute('credential-service')
+  async claimScope(@TenantId() tenantId: string, @Param('id', UuidParam()) id: string): Promise<RunClaimScope> {
+    const run = await this.runs.entity(tenantId, id);
+    return { runId: run.id, planId: run.planId, organizationId: run.organizationId, workerPool: run.workerPool };
   }
 
   /** The worker's view of a run; the first call fixes the repository list and starts the run. */

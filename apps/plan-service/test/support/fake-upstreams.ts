@@ -48,7 +48,7 @@ export class FakeUpstreams {
     const record: RepositoryRecord = {
       id: randomUUID(), organizationId, providerId: String(Math.floor(Math.random() * 1e9)), fullName, name: fullName.split('/').pop() ?? fullName,
       defaultBranch: 'main', private: true, archived: false, status, sizeKb: 10, lastPushedAt: null, discoveredAt: new Date().toISOString(),
-      hasWiki: false, cloneUrl: `https://github.com/${fullName}.git`,
+      hasWiki: false, hasIssues: true, cloneUrl: `https://github.com/${fullName}.git`,
     };
     this.repositories.get(organizationId)?.push(record);
     return record;

@@ -50,6 +50,21 @@ export interface TokenCredentialInput {
   secret?: string;
 }
 
+/** A finished OAuth authorization (`POST /v1/oauth/authorizations`, then the provider's consent). */
+export interface OAuthCredentialInput {
+  method: 'oauth';
+  authorizationId: string;
+}
+
+/** An installation of the main GitHub App (no slot) or of additional app #1–#10. */
+export interface GitHubAppCredentialInput {
+  method: 'github-app';
+  appSlot?: number;
+  installationId: number;
+}
+
+export type CredentialInput = TokenCredentialInput | OAuthCredentialInput | GitHubAppCredentialInput;
+
 /** The organization a credential is validated against. */
 export interface OrganizationTarget {
   id: string;
@@ -60,7 +75,7 @@ export interface OrganizationTarget {
 
 export interface CreateMainCredentialRequest {
   organization: OrganizationTarget;
-  credential: TokenCredentialInput;
+  credential: CredentialInput;
 }
 
 /** Plaintext for the services that call providers (org-service discovery, workers). */
@@ -75,4 +90,8 @@ export interface CredentialMaterial {
   secret: string;
   identityKey: string | null;
   tokenKind: string | null;
+  /** short-lived secrets (OAuth access tokens, GitHub App installation tokens): when it stops working */
+  expiresAt?: string | null;
+  /** when a holder should ask for the material again (a renewed token is ready by then) */
+  renewAt?: string | null;
 }

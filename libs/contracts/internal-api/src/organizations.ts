@@ -39,6 +39,8 @@ export interface RepositoryRecord {
   lastPushedAt: string | null;
   discoveredAt: string;
   hasWiki: boolean;
+  /** the issue tracker is enabled; null when the provider does not say */
+  hasIssues: boolean | null;
   cloneUrl: string;
 }
 
@@ -46,7 +48,10 @@ export interface CreateOrganizationRequest {
   provider: Provider;
   baseUrl?: string;
   name: string;
-  auth: { method: 'token'; username?: string; email?: string; secretId?: string; secret?: string };
+  auth:
+    | { method: 'token'; username?: string; email?: string; secretId?: string; secret?: string }
+    | { method: 'oauth'; authorizationId: string }
+    | { method: 'github-app'; installationId: number };
   autoAddNewRepositories?: boolean;
   includeGroups?: boolean;
   sync?: SyncSchedule;

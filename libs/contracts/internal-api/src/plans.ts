@@ -79,6 +79,15 @@ export interface RunRepositoryRecord {
   error: string | null;
 }
 
+/** What credential-service checks before it hands a worker credentials for a run: the run's pool. */
+export interface RunClaimScope {
+  runId: string;
+  planId: string;
+  organizationId: string;
+  /** only workers of this pool may claim for the run */
+  workerPool: string;
+}
+
 /** What a worker needs to run a repository job, answered by plan-service. */
 export interface RunWork {
   runId: string;

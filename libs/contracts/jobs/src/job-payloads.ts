@@ -9,6 +9,8 @@ export const JobName = {
   RunStart: 'run.start',
   /** worker: back up one repository for a run */
   RepositoryBackup: 'repository.backup',
+  /** worker: restore one snapshot into a repository (resumable: it may run again after a crash) */
+  RestoreRun: 'restore.run',
   /** plan-service: a plan's schedule is due */
   PlanScheduleDue: 'plan.schedule-due',
   /** org-service: discover an organization's repositories */
@@ -21,6 +23,7 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 export interface JobPayloads {
   [JobName.RunStart]: { tenantId: string; runId: string };
   [JobName.RepositoryBackup]: { tenantId: string; runId: string; repositoryId: string };
+  [JobName.RestoreRun]: { tenantId: string; restoreId: string };
   [JobName.PlanScheduleDue]: { tenantId: string; planId: string };
   [JobName.OrganizationSync]: { tenantId: string; organizationId: string };
   [JobName.DomainEvent]: DomainEvent;

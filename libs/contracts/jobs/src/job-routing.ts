@@ -5,6 +5,7 @@ import { QueueName, ServiceName, eventsQueueName, workQueueName } from './queue-
 export const JOB_CONSUMER: Readonly<Record<JobName, ServiceName>> = {
   [JobName.RunStart]: ServiceName.BackupWorker,
   [JobName.RepositoryBackup]: ServiceName.BackupWorker,
+  [JobName.RestoreRun]: ServiceName.BackupWorker,
   [JobName.PlanScheduleDue]: ServiceName.PlanService,
   [JobName.OrganizationSync]: ServiceName.OrgService,
   [JobName.DomainEvent]: ServiceName.PlanService, // every subscriber, see EVENT_SUBSCRIBERS
@@ -19,6 +20,7 @@ export type QueueTarget =
 export const JOB_QUEUE: Readonly<Record<JobName, QueueTarget>> = {
   [JobName.RunStart]: { kind: 'pool' },
   [JobName.RepositoryBackup]: { kind: 'pool' },
+  [JobName.RestoreRun]: { kind: 'pool' },
   [JobName.PlanScheduleDue]: { kind: 'fixed', queue: QueueName.PlanSchedules },
   [JobName.OrganizationSync]: { kind: 'fixed', queue: QueueName.OrgSync },
   [JobName.DomainEvent]: { kind: 'events' },

@@ -12,6 +12,11 @@ describe('job contracts', () => {
     ).toThrow(/unexpected field "token"/);
   });
 
+  it('carries a restore by its id only', () => {
+    expect(() => assertValidJob(JobName.RestoreRun, { tenantId: randomUUID(), restoreId: randomUUID() })).not.toThrow();
+    expect(() => assertValidJob(JobName.RestoreRun, { tenantId: randomUUID(), restoreId: randomUUID(), confirm: 'acme/widgets' })).toThrow(/unexpected field "confirm"/);
+  });
+
   it('refuses a malformed id', () => {
     expect(() => assertValidJob(JobName.RepositoryBackup, { tenantId: 'x', runId: randomUUID(), repositoryId: randomUUID() }))
       .toThrow(/tenantId/);
@@ -27,8 +32,9 @@ describe('job contracts', () => {
   it('routes pool jobs to the pool queue and names one consumer per job', () => {
     expect(queueForJob(JobName.RepositoryBackup, { pool: 'eu' })).toBe(workQueueName('eu'));
     expect(() => queueForJob(JobName.RepositoryBackup, {})).toThrow(/pool/);
+    expect(queueForJob(JobName.RestoreRun, { pool: 'eu' })).toBe(workQueueName('eu'));
     expect(jobsHandledBy(ServiceName.BackupWorker).sort()).toEqual(
-      [JobName.RepositoryBackup, JobName.RunStart].sort(),
+      [JobName.RepositoryBackup, JobName.RestoreRun, JobName.RunStart].sort(),
     );
     expect(() => workQueueName('Bad Pool')).toThrow();
   });

@@ -9,6 +9,7 @@ type Shape = Readonly<Record<string, FieldKind>>;
 const JOB_SHAPES: Readonly<Record<Exclude<JobName, typeof JobName.DomainEvent>, Shape>> = {
   [JobName.RunStart]: { tenantId: 'uuid', runId: 'uuid' },
   [JobName.RepositoryBackup]: { tenantId: 'uuid', runId: 'uuid', repositoryId: 'uuid' },
+  [JobName.RestoreRun]: { tenantId: 'uuid', restoreId: 'uuid' },
   [JobName.PlanScheduleDue]: { tenantId: 'uuid', planId: 'uuid' },
   [JobName.OrganizationSync]: { tenantId: 'uuid', organizationId: 'uuid' },
 };

@@ -22,6 +22,9 @@ export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 
 const POOL_NAME = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
 
+/** The pool of organizations that name none, and of worker tokens bound to none. */
+export const DEFAULT_WORKER_POOL = 'default';
+
 export function isValidPoolName(pool: string): boolean {
   return POOL_NAME.test(pool);
 }

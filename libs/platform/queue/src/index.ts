@@ -6,3 +6,4 @@ export * from './job-handler-registry';
 export * from './queue-consumers';
 export * from './queue-metrics';
 export * from './queue.module';
+export * from './redis-durability';

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type Type } from '@nestjs/common';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import { ReadinessRegistry } from '@repovault/platform/http';
@@ -16,11 +16,19 @@ export interface ConsumedQueue {
 
 /** Base of the processors created per consumed queue: dispatches to the registry. */
 export abstract class DispatchingProcessor extends WorkerHost {
+  private running = 0;
+
   constructor(protected readonly registry: JobHandlerRegistry) {
     super();
   }
 
+  /** Jobs this process is running right now. */
+  get activeJobs(): number {
+    return this.running;
+  }
+
   override async process(job: Job, token?: string): Promise<unknown> {
+    this.running++;
     try {
       return await this.registry.dispatch(job.name, job.data, {
         jobId: job.id ?? '',
@@ -40,6 +48,8 @@ export abstract class DispatchingProcessor extends WorkerHost {
       }
       if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
       throw error;
+    } finally {
+      this.running--;
     }
   }
 }
@@ -70,10 +80,13 @@ export const CONSUMER_PROCESSORS = Symbol('CONSUMER_PROCESSORS');
 
 /**
  * Starts the workers only once every readiness check passes, pauses them while a dependency is
- * down and resumes them when it is back. Nest closes them on SIGTERM (active jobs finish first).
+ * down and resumes them when it is back. On SIGTERM the workers are drained before anything else
+ * closes: they take no new job and the active ones finish while HTTP clients, Redis, PostgreSQL and
+ * the egress proxy are still open (a job that outlives the pod's grace period is taken over by
+ * another worker once its lock expires, and runs again idempotently).
  */
 @Injectable()
-export class ConsumerLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConsumerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Consumers');
   private readonly abort = new AbortController();
   private watchdog?: NodeJS.Timeout;
@@ -119,8 +132,18 @@ export class ConsumerLifecycle implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  async beforeApplicationShutdown(): Promise<void> {
+    this.abort.abort();
+    if (this.watchdog) clearInterval(this.watchdog);
+    const active = this.processors.reduce((n, p) => n + p.activeJobs, 0);
+    if (active > 0) this.logger.log(`draining: no new jobs; letting ${active} active job(s) finish`);
+    await Promise.all(this.processors.map((p) => p.worker.close().catch((error: unknown) => this.logger.warn(error))));
+    if (active > 0) this.logger.log(`drained: ${active} job(s) finished`);
+  }
+
   onApplicationShutdown(): void {
     this.abort.abort();
     if (this.watchdog) clearInterval(this.watchdog);
   }
 }
+

@@ -11,7 +11,7 @@ const MAX_PROBLEMS = 20;
 
 const MANIFEST_KEYS = new Set<string>([
   'formatVersion', 'snapshotId', 'tenantId', 'organizationId', 'repositoryId', 'runId',
-  'repositoryFullName', 'createdAt', 'refs', 'wikiRefs', 'metadata', 'lfsObjects', 'files', 'sizeBytes',
+  'repositoryFullName', 'createdAt', 'refs', 'wikiRefs', 'metadata', 'lfsObjects', 'files', 'sizeBytes', 'metadataExport',
 ]);
 const FILE_KEYS = new Set<string>(['path', 'sha256', 'bytes', 'kind']);
 const FILE_KINDS = new Set<string>(MANIFEST_FILE_KINDS);
@@ -49,6 +49,7 @@ export function validateSnapshotManifest(value: unknown, location?: string): Sna
     }
   }
   if (!isCount(value['lfsObjects'])) report('lfsObjects must be a non-negative integer');
+  if (value['metadataExport'] !== undefined) checkMetadataExport(value['metadataExport'], report);
 
   const files = value['files'];
   let total = 0;
@@ -74,6 +75,14 @@ export function validateSnapshotManifest(value: unknown, location?: string): Sna
 
   if (problems.length > 0) throw new InvalidManifestError(problems, location);
   return value as unknown as SnapshotManifest;
+}
+
+function checkMetadataExport(value: unknown, report: (problem: string) => void): void {
+  if (!isPlainObject(value)) return report('metadataExport must be an object');
+  for (const key of Object.keys(value)) if (!['mode', 'asOf', 'fullAsOf'].includes(key)) report(`metadataExport has unknown field "${key}"`);
+  if (value['mode'] !== 'full' && value['mode'] !== 'incremental') report('metadataExport.mode must be "full" or "incremental"');
+  if (!isRfc3339(value['asOf'])) report('metadataExport.asOf must be an RFC 3339 timestamp');
+  if (!isRfc3339(value['fullAsOf'])) report('metadataExport.fullAsOf must be an RFC 3339 timestamp');
 }
 
 /** Parses manifest JSON as stored on disk. */

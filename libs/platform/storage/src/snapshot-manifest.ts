@@ -42,6 +42,20 @@ export interface SnapshotManifest {
   files: ManifestFile[];
   /** sum of the files' bytes */
   sizeBytes: number;
+  /** how the metadata files were made (absent in snapshots without metadata or older ones) */
+  metadataExport?: MetadataExportInfo;
+}
+
+/**
+ * Incremental exports ask the provider only for what changed since `asOf` of the previous snapshot
+ * and merge it into that snapshot's files; a full export regularly re-reads everything (deletions).
+ */
+export interface MetadataExportInfo {
+  mode: 'full' | 'incremental';
+  /** RFC 3339: when this export started asking the provider (what the next one asks "since") */
+  asOf: string;
+  /** RFC 3339: when the last full export these files build on started */
+  fullAsOf: string;
 }
 
 /** What listings return: enough to order snapshots and apply retention. */

@@ -1,6 +1,6 @@
 import type { AxiosInstance } from 'axios';
 import {
-  type AdapterTarget, type Capabilities, type CredentialIdentity, type MetadataCounts, type MetadataExporter, type MetadataExportOptions,
+  type AdapterTarget, type Capabilities, type CredentialIdentity, type MetadataCounts, type MetadataExporter,
   type MetadataSink, type OrganizationAccess, type ProviderAdapter, type UpstreamRepository,
 } from '@repovault/providers/core';
 import { bitbucketCloudBudgetHost } from './bitbucket-cloud-api-base';
@@ -34,6 +34,7 @@ interface BitbucketRepository {
   size?: number;
   updated_on?: string;
   has_wiki?: boolean;
+  has_issues?: boolean;
   mainbranch?: { name?: string } | null;
   links?: { clone?: Array<{ name?: string; href?: string }> };
 }
@@ -132,7 +133,9 @@ export class BitbucketCloudAdapter implements ProviderAdapter, MetadataExporter 
   }
 
   /** See `exportBitbucketCloudMetadata` for what each kind means on Bitbucket Cloud. */
-  exportMetadata(repositoryFullName: string, options: BitbucketCloudExportOptions | MetadataExportOptions, sink: MetadataSink): Promise<MetadataCounts> {
+  readonly incremental = true;
+
+  exportMetadata(repositoryFullName: string, options: BitbucketCloudExportOptions, sink: MetadataSink): Promise<MetadataCounts> {
     return exportBitbucketCloudMetadata({ http: this.http, fetch: this.target.fetch, apiBaseUrl: this.target.apiBaseUrl }, repositoryFullName, options, sink);
   }
 }
@@ -163,6 +166,7 @@ function toUpstream(repo: BitbucketRepository, workspace: string): UpstreamRepos
     sizeKb: Math.ceil((repo.size ?? 0) / 1024),
     pushedAt: repo.updated_on ?? null,
     hasWiki: repo.has_wiki ?? false,
+    hasIssues: typeof repo.has_issues === 'boolean' ? repo.has_issues : null,
     cloneUrl,
   };
 }

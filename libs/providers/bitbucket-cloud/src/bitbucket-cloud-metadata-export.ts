@@ -8,10 +8,14 @@ import {
 import { BITBUCKET_USER_AGENT, bitbucketCloudErrorFor, expectOk, send } from './bitbucket-cloud-http';
 import { bitbucketCloudPages, type BitbucketRecord, type QueryParams, updatedSinceQuery } from './bitbucket-cloud-pages';
 
-/** Adapter-specific: export only what changed after this instant (`q=updated_on>…`), for incremental runs. */
-export interface BitbucketCloudExportOptions extends MetadataExportOptions {
-  updatedSince?: Date | string;
-}
+/**
+ * Incremental export (`updatedSince`): pull requests and issues filtered with `q=updated_on>…` (a new
+ * comment updates its pull request or issue; a repository's own `updated_on` moves only with pushes),
+ * comments read only for those. Downloads have no such filter and are immutable files: they are read
+ * by full exports only, which callers run regularly. With `repositoryHasIssues` from the run's
+ * listing, a repository without an issue tracker costs one call (its pull requests) and no lookup.
+ */
+export type BitbucketCloudExportOptions = MetadataExportOptions;
 
 /**
  * How RepoVault's metadata kinds map onto Bitbucket Cloud:
@@ -82,7 +86,7 @@ class BitbucketCloudMetadataExport {
   async run(): Promise<MetadataCounts> {
     if (this.wanted.has('pull-requests') || this.wanted.has('review-comments')) await this.pullRequests();
     if (this.wanted.has('issues') || this.wanted.has('issue-comments')) await this.issues();
-    if (this.wanted.has('release-assets')) await this.downloads();
+    if (this.wanted.has('release-assets') && this.options.updatedSince === undefined) await this.downloads();
     return { ...this.counts };
   }
 
@@ -101,8 +105,7 @@ class BitbucketCloudMetadataExport {
   }
 
   private async issues(): Promise<void> {
-    const repo = expectOk(await send(() => this.target.http.get<BitbucketRecord>(this.base, { signal: this.options.signal })), `repository ${this.fullName}`).data;
-    if (repo.has_issues !== true) return; // the issue tracker is disabled: nothing to export
+    if (!(await this.hasIssueTracker())) return; // the issue tracker is disabled: nothing to export
     const ids: number[] = [];
     for await (const page of this.pages(`${this.base}/issues`, { pagelen: 100, q: this.q })) {
       for (const issue of page) {
@@ -114,6 +117,14 @@ class BitbucketCloudMetadataExport {
     for (const id of ids) {
       for await (const page of this.pages(`${this.base}/issues/${id}/comments`, { pagelen: 100 })) for (const comment of page) await this.emit('issue-comments', comment);
     }
+  }
+
+  /** From the run's listing when it said; otherwise asked (`has_issues` of the repository). */
+  private async hasIssueTracker(): Promise<boolean> {
+    const known = this.options.repositoryHasIssues;
+    if (known === true || known === false) return known;
+    const repo = expectOk(await send(() => this.target.http.get<BitbucketRecord>(this.base, { signal: this.options.signal })), `repository ${this.fullName}`).data;
+    return repo.has_issues === true;
   }
 
   private async downloads(): Promise<void> {

@@ -67,7 +67,8 @@ function basic(username: string, password: string): string {
 function kindFor(secret: string, tokenKind: string | null | undefined, fallback: 'api-token' | 'access-token'): 'api-token' | 'access-token' {
   const shape = classifyBitbucketCloudSecret(secret);
   if (shape === 'api-token' || shape === 'access-token') return shape;
-  if (tokenKind && isBitbucketCloudAccessToken(tokenKind)) return 'access-token';
+  // OAuth access tokens go as access tokens do: `Bearer` for REST, `x-token-auth` for git
+  if (tokenKind && (isBitbucketCloudAccessToken(tokenKind) || tokenKind === 'oauth')) return 'access-token';
   if (tokenKind === 'api-token') return 'api-token';
   return fallback;
 }

@@ -9,3 +9,5 @@ export {
   BITBUCKET_CLOUD_EXPORT_FIELDS, BITBUCKET_CLOUD_METADATA_MAPPING, type BitbucketCloudExportOptions,
 } from './bitbucket-cloud-metadata-export';
 export type { BitbucketRecord } from './bitbucket-cloud-pages';
+export { BitbucketCloudRestorer } from './restore/bitbucket-cloud-restorer';
+export { BITBUCKET_CLOUD_RESTORE_CAPABILITIES } from './restore/bitbucket-cloud-restore-capabilities';

@@ -10,7 +10,7 @@ import {
   BitbucketCloudAdapter, BitbucketCloudIdentityError, bitbucketCloudApiBaseUrl, bitbucketCloudAuthorization, bitbucketCloudBudgetFrom, bitbucketCloudCredentialPolicy,
   bitbucketCloudGitAuthorization, bitbucketCloudResourceOf, bitbucketCloudTokenFingerprint, classifyBitbucketCloudSecret, type BitbucketCloudExportOptions,
 } from '../src';
-import { MemorySink, recordingFetch } from './bitbucket-cloud-test-support';
+import { MemorySink, recordingFetch } from '@repovault/testing/support';
 
 const FINGERPRINT_KEY = 'test-fingerprint-key';
 const EMAILS: Record<string, string> = { alice: 'alice@example.com', bob: 'bob@example.com', carol: 'carol@example.com', dave: 'dave@example.com', mallory: 'mallory@example.com' };
@@ -151,7 +151,7 @@ describe('BitbucketCloudAdapter against the simulator', () => {
   it('exports only what changed with updatedSince (q=updated_on>…), an adapter-specific option', async () => {
     const adapter = adapterFor(sim, 'bbc-bob');
     const since = new Date(Date.now() - 1000);
-    const options: BitbucketCloudExportOptions = { kinds: METADATA_KINDS, assets: false, updatedSince: since };
+    const options: BitbucketCloudExportOptions = { kinds: METADATA_KINDS, assets: false, updatedSince: since.toISOString() };
     expect(await adapter.exportMetadata('acme-ws/repo-0004', options, new MemorySink())).toMatchObject({ 'pull-requests': 0, issues: 0, 'review-comments': 0, 'issue-comments': 0 });
     const full = new MemorySink();
     await adapter.exportMetadata('acme-ws/repo-0004', { kinds: ['pull-requests', 'issues'], assets: false }, full);
@@ -168,6 +168,21 @@ describe('BitbucketCloudAdapter against the simulator', () => {
     // A repository's updated_on moves with pushes, not with comments.
     await sim.addCommits('acme-ws', 'repo-0006', { branch: 'main', count: 1 });
     expect((await collect(adapter.listRepositories('acme-ws', { updatedSince: since }))).map((r) => r.name)).toEqual(['repo-0006']);
+  });
+
+  it('costs one call for an unchanged repository without an issue tracker when the listing said so; downloads wait for a full export', async () => {
+    const urls: string[] = [];
+    const egress = createEgressFetch({ allowPrivateAddresses: true });
+    const adapter = adapterFor(sim, 'bbc-bob', (url, init) => {
+      urls.push(url);
+      return egress(url, init);
+    });
+    const since = new Date(Date.now() - 1000).toISOString();
+    await adapter.exportMetadata('acme-ws/repo-0005', { kinds: METADATA_KINDS, assets: true, updatedSince: since, repositoryHasIssues: false }, new MemorySink());
+    expect(urls.map((u) => new URL(u).pathname)).toEqual(['/2.0/repositories/acme-ws/repo-0005/pullrequests']);
+    urls.length = 0;
+    await adapter.exportMetadata('acme-ws/repo-0008', { kinds: ['issues', 'issue-comments'], assets: false, updatedSince: since, repositoryHasIssues: true }, new MemorySink());
+    expect(urls.map((u) => new URL(u).pathname)).toEqual(['/2.0/repositories/acme-ws/repo-0008/issues']);
   });
 
   it('reads budgets from headers: access tokens get limit and near-limit, nobody a remaining count', async () => {

@@ -1,7 +1,7 @@
 import { METADATA_KINDS, createEgressFetch, withAuthorization } from '@repovault/providers/core';
 import { type RunningSimulator, demoSeed, startSimulator } from '@repovault/testing/provider-simulator';
 import { BitbucketCloudAdapter, bitbucketCloudApiBaseUrl, bitbucketCloudAuthorization, bitbucketCloudTokenFingerprint } from '../src';
-import { MemorySink, type OpenApi, type RecordedRequest, loadSpec, recordingFetch, skippedBanner, templateOf, undocumented } from './bitbucket-cloud-test-support';
+import { MemorySink, type OpenApi, type RecordedRequest, loadSpec, recordingFetch, skippedBanner, templateOf, undocumented } from '@repovault/testing/support';
 
 const FILE = 'bitbucket-cloud.openapi.json';
 const spec = loadSpec(FILE);
@@ -47,7 +47,7 @@ const documentedEverywhere = (template: string): string[] => ['page', 'pagelen',
       for await (const repo of adapter.listRepositories('acme-ws', { updatedSince: '2024-01-01T00:00:00Z' })) void repo;
       for (const repo of ['repo-0002', 'repo-0010', 'meta-pages']) {
         await adapter.exportMetadata(`acme-ws/${repo}`, { kinds: METADATA_KINDS, assets: true }, new MemorySink());
-        await adapter.exportMetadata(`acme-ws/${repo}`, { kinds: METADATA_KINDS, assets: false, updatedSince: new Date(0) }, new MemorySink());
+        await adapter.exportMetadata(`acme-ws/${repo}`, { kinds: METADATA_KINDS, assets: false, updatedSince: new Date(0).toISOString() }, new MemorySink());
       }
       all.push(...recorder.requests);
     }

@@ -8,7 +8,7 @@ import {
   BitbucketDcAdapter, bitbucketDcApiBaseUrl, bitbucketDcAuthorization, bitbucketDcBudgetFrom, bitbucketDcCredentialPolicy, bitbucketDcGitAuthorization,
   bitbucketDcResourceOf, isBitbucketDcToken,
 } from '../src';
-import { MemorySink, loadSpec, recordingFetch, skippedBanner, type OpenApi, type RecordedRequest, templateOf, undocumented } from './bitbucket-dc-test-support';
+import { MemorySink, loadSpec, recordingFetch, skippedBanner, type OpenApi, type RecordedRequest, templateOf, undocumented } from '@repovault/testing/support';
 
 function adapterFor(sim: RunningSimulator, name: string, base: ProviderFetch = createEgressFetch({ allowPrivateAddresses: true }), authorization?: string): BitbucketDcAdapter {
   const apiBaseUrl = bitbucketDcApiBaseUrl(sim.bitbucketDc.baseUrl);

@@ -2,7 +2,7 @@ import type { CredentialUsage } from '@repovault/contracts/internal-api';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { BudgetHeaders, BudgetModelKind } from './budget-rules';
-import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RENEW_SCRIPT } from './claim-scripts';
+import { CHARGE_SCRIPT, CLAIM_SCRIPT, COMPLETE_SCRIPT, RENEW_SCRIPT } from './claim-scripts';
 
 /** One limit a call must fit in. */
 export interface BudgetKeySpec {
@@ -53,6 +53,7 @@ type LedgerRedis = Redis & {
   rvClaim(...args: (string | number)[]): Promise<[number, string, string?, string?]>;
   rvComplete(...args: (string | number)[]): Promise<number>;
   rvRenew(...args: (string | number)[]): Promise<number>;
+  rvCharge(...args: (string | number)[]): Promise<number>;
 };
 
 /**
@@ -72,6 +73,7 @@ export class BudgetLedger {
     redis.defineCommand('rvClaim', { numberOfKeys: 0, lua: CLAIM_SCRIPT });
     redis.defineCommand('rvComplete', { numberOfKeys: 0, lua: COMPLETE_SCRIPT });
     redis.defineCommand('rvRenew', { numberOfKeys: 0, lua: RENEW_SCRIPT });
+    redis.defineCommand('rvCharge', { numberOfKeys: 0, lua: CHARGE_SCRIPT });
     this.redis = redis as LedgerRedis;
   }
 
@@ -109,6 +111,14 @@ export class BudgetLedger {
   async completeElsewhere(completion: LedgerCompletion, observedKey: string): Promise<void> {
     await this.complete({ ...completion, headers: {}, status: completion.status === 429 || completion.status === 403 ? 200 : completion.status });
     await this.complete({ ...completion, leaseId: `observe-${completion.leaseId}`, budgetKey: observedKey, runId: completion.runId });
+  }
+
+  /** Charges calls made before the budget could be named (see CHARGE_SCRIPT) to every given key. */
+  async charge(keys: readonly Pick<BudgetKeySpec, 'key' | 'model' | 'windowMs'>[], calledAt: readonly number[]): Promise<void> {
+    if (keys.length === 0 || calledAt.length === 0) return;
+    const args: (string | number)[] = [`charged-${randomUUID()}`];
+    for (const k of keys) args.push(k.key, k.model, k.windowMs, calledAt.length, ...calledAt);
+    await this.redis.rvCharge(...args);
   }
 
   async renew(leaseId: string, budgetKey: string): Promise<boolean> {

@@ -49,13 +49,27 @@ function num(value: string | undefined): number | undefined {
 }
 
 const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+/** GitHub's secondary limits on writes (PROVIDERS.md): 900 points a minute, 5 per write; 80 creations a minute, 500 an hour. */
+export const GITHUB_WRITE_LIMITS = { pointsPerMinute: 900, pointsPerWrite: 5, creationsPerMinute: 80, creationsPerHour: 500 } as const;
 
 function github(concurrency: number, scale: (ms: number) => number): ProviderBudgetRules {
+  const window = (name: string, windowMs: number, defaultLimit: number): LimitSpec => ({ scope: 'identity', name, model: 'window', windowMs: scale(windowMs), defaultLimit, refillPerMs: 0 });
+  const core = window('core', HOUR, 0);
+  const writes = window('write-points', MINUTE, Math.floor(GITHUB_WRITE_LIMITS.pointsPerMinute / GITHUB_WRITE_LIMITS.pointsPerWrite));
+  const creations = [window('creations-minute', MINUTE, GITHUB_WRITE_LIMITS.creationsPerMinute), window('creations-hour', HOUR, GITHUB_WRITE_LIMITS.creationsPerHour)];
   return {
-    limits: (resource) =>
-      resource === 'git'
-        ? [{ scope: 'identity', name: 'git', model: 'unmetered', windowMs: 0, defaultLimit: 0, refillPerMs: 0 }]
-        : [{ scope: 'identity', name: resource, model: 'window', windowMs: scale(HOUR), defaultLimit: 0, refillPerMs: 0 }],
+    limits: (resource) => {
+      switch (resource) {
+        case 'git': return [{ scope: 'identity', name: 'git', model: 'unmetered', windowMs: 0, defaultLimit: 0, refillPerMs: 0 }];
+        // a write is a core request (primary limit, learnt from headers) that also spends 5 write points
+        case 'core-write': return [core, writes];
+        // creating content (POST) also counts against the content-creation limits
+        case 'core-create': return [core, writes, ...creations];
+        default: return [window(resource, HOUR, 0)];
+      }
+    },
     concurrency,
     parse(_status, headers) {
       const reset = num(headers['x-ratelimit-reset']);
@@ -70,7 +84,6 @@ function github(concurrency: number, scale: (ms: number) => number): ProviderBud
   };
 }
 
-const MINUTE = 60_000;
 
 /**
  * GitLab: a per-user throttle per minute (learnt from RateLimit-*), the per-IP aggregate every
@@ -103,7 +116,8 @@ function bitbucketCloud(settings: BudgetSettings, scale: (ms: number) => number)
   return {
     limits: (resource) => {
       if (resource === 'git') return [{ scope: 'identity', name: 'git', model: 'sliding', windowMs: scale(HOUR), defaultLimit: 60_000, refillPerMs: 0 }];
-      if (resource === 'api') return [{ scope: 'identity', name: 'api', model: 'sliding', windowMs: scale(HOUR), defaultLimit: 1_000, refillPerMs: 0 }];
+      // users' API tokens get no limit header: the configured one counts; access tokens send theirs
+      if (resource === 'api') return [{ scope: 'identity', name: 'api', model: 'sliding', windowMs: scale(HOUR), defaultLimit: settings.bitbucketCloudLimitPerHour, refillPerMs: 0 }];
       return [{ scope: 'identity', name: 'core', model: 'unmetered', windowMs: 0, defaultLimit: 0, refillPerMs: 0 }];
     },
     concurrency: settings.bitbucketConcurrency,
@@ -133,12 +147,14 @@ export interface BudgetSettings {
   bitbucketConcurrency: number;
   /** GitLab's per-IP aggregate, per minute (gitlab.com: 2,000) */
   gitlabIpLimitPerMinute: number;
+  /** Bitbucket Cloud's `/2.0/repositories/*` limit per rolling hour for identities that send no limit header (1,000) */
+  bitbucketCloudLimitPerHour: number;
   /** divides providers' window lengths (and multiplies refill rates): simulators and labs only */
   rateWindowScale: number;
 }
 
 export const DEFAULT_BUDGET_SETTINGS: BudgetSettings = {
-  githubConcurrency: 50, gitlabConcurrency: 50, bitbucketConcurrency: 20, gitlabIpLimitPerMinute: 2_000, rateWindowScale: 1,
+  githubConcurrency: 50, gitlabConcurrency: 50, bitbucketConcurrency: 20, gitlabIpLimitPerMinute: 2_000, bitbucketCloudLimitPerHour: 1_000, rateWindowScale: 1,
 };
 
 /** Budget rules per provider. */

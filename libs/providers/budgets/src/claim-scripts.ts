@@ -51,21 +51,24 @@ local function check(key, model, cap, windowMs, defLimit, reserveFraction, refil
   end
   if model == 'window' then
     if not known and defLimit > 0 then
-      -- a limit we were told (no headers will teach it): start a window now
-      limit, remaining, reset, known = defLimit, defLimit, now + windowMs, true
+      -- a limit we were told (no headers will teach it): its windows are aligned to multiples of
+      -- the period, as Rack::Attack counts them (GitLab's per-IP, git and endpoint throttles)
+      limit, remaining, reset, known = defLimit, defLimit, (math.floor(now / windowMs) + 1) * windowMs, true
       redis.call('HSET', key, 'limit', limit, 'remaining', remaining, 'reset', reset, 'known', 1)
     end
     if not known then
-      -- unknown budget (first use, or Redis lost it): one probe at a time until a response teaches us
+      -- unknown budget (first use, or Redis lost it): one probe at a time until a response teaches
+      -- us; it scores as full so that an unused credential is probed and learned, not left idle
       if inflight > 0 then return false, now + 50, 'learning an unknown budget' end
-      return true, nil, nil, 0.5, function() end
+      return true, nil, nil, 1, function() end
     end
     local reserve = math.floor(limit * reserveFraction)
     local stale = h[14] == '1'
     if reset and now >= reset then
       -- a new window began unseen: assume it is full until the first response says otherwise
       remaining = limit
-      reset = now + (tonumber(h[15]) or windowMs)
+      -- told limits keep their alignment; learned ones guess the window length they were taught
+      if defLimit > 0 then reset = (math.floor(now / windowMs) + 1) * windowMs else reset = now + (tonumber(h[15]) or windowMs) end
       stale = true
       redis.call('HSET', key, 'remaining', remaining, 'reset', reset, 'stale', 1, 'pt', math.max(1, math.floor(limit * burstFraction)), 'pl', now)
     end
@@ -116,8 +119,11 @@ local function check(key, model, cap, windowMs, defLimit, reserveFraction, refil
       return false, (tonumber(oldest[2]) or now) + windowMs, 'rolling window full'
     end
     return true, nil, nil, 1 - used / math.max(limit, 1), function()
+      -- stamped now and again when the response is in (see COMPLETE): the provider counted the call
+      -- somewhere in between, so it leaves our window no earlier than it leaves the provider's
       redis.call('ZADD', key .. ':log', now, leaseId .. ':' .. key)
       redis.call('PEXPIRE', key .. ':log', windowMs + 60000)
+      redis.call('HSET', key, 'wms', windowMs)
     end
   end
   if model == 'bucket' then
@@ -134,7 +140,12 @@ local function check(key, model, cap, windowMs, defLimit, reserveFraction, refil
   return false, now + 1000, 'unknown model ' .. model
 end
 
-local best, bestScore, bestApply = nil, -1, nil
+local best, bestScore, bestApply, bestUsed = nil, -1, nil, 0
+-- calls this run made with a credential: breaks ties between equal shares (two tokens of one identity)
+local function usedByRun(credentialId)
+  if usageKey == '' then return 0 end
+  return tonumber(redis.call('HGET', usageKey, 'c:' .. credentialId)) or 0
+end
 local minRetry = nil
 local reasons = {}
 local pos = 8
@@ -161,10 +172,15 @@ for i = 1, n do
   end
   if ok then
     if keys[1] == prefer then score = score + 10 end
-    -- equal shares (e.g. two tokens of one identity): alternate instead of always taking the first
-    if score == bestScore and (now + i) % 2 == 0 then score = score + 1e-9 end
-    if score > bestScore then
-      best, bestScore = { credentialId = credentialId, keys = keys }, score
+    -- equal shares (e.g. two tokens of one identity): the one this run used least, so both carry
+    -- the same load; without a run, alternate instead of always taking the first
+    local used = usedByRun(credentialId)
+    local wins = score > bestScore
+    if score == bestScore then
+      if usageKey ~= '' then wins = used < bestUsed else wins = (now + i) % 2 == 0 end
+    end
+    if wins then
+      best, bestScore, bestUsed = { credentialId = credentialId, keys = keys }, score, used
       bestApply = applies
     end
   elseif not minRetry or retryAt < minRetry then
@@ -231,12 +247,18 @@ elseif hRemaining then
 elseif remaining then
   redis.call('HSET', key, 'remaining', remaining)
 end
+local slidingWindow = tonumber(redis.call('HGET', key, 'wms'))
+if slidingWindow then redis.call('ZADD', key .. ':log', 'XX', now, leaseId .. ':' .. key) end
 if status == 403 or status == 429 then
   local blockedUntil
   if retryAfter then
     blockedUntil = now + retryAfter
   elseif hRemaining == 0 and hReset then
     blockedUntil = hReset
+  elseif status == 429 and slidingWindow then
+    -- a rolling window refused without saying when: its oldest call we know of leaves it first
+    local oldest = redis.call('ZRANGE', key .. ':log', 0, 0, 'WITHSCORES')
+    blockedUntil = (tonumber(oldest[2]) or now) + slidingWindow
   else
     backoff = backoff + 1
     blockedUntil = now + math.min(60000 * 2 ^ (backoff - 1), 900000)
@@ -262,5 +284,43 @@ if redis.call('EXISTS', leasePrefix .. leaseId) == 0 then return 0 end
 if not redis.call('ZSCORE', key .. ':leases', leaseId) then return 0 end
 redis.call('ZADD', key .. ':leases', 'XX', now + ttl, leaseId)
 redis.call('PEXPIRE', leasePrefix .. leaseId, ttl + 60000)
+return 1
+`;
+
+/**
+ * Calls made before a budget could be named (a token's validation, before its identity was known),
+ * charged to it afterwards. ARGV: marker, then per key: key, model, windowMs, and the count of
+ * timestamps followed by them. Window: taken from what is left when the budget is known (calls of
+ * an earlier window are past); rolling window: logged at their times; bucket: taken from its tokens.
+ */
+export const CHARGE_SCRIPT = `
+local marker = ARGV[1]
+local pos = 2
+while pos <= #ARGV do
+  local key, model, windowMs, n = ARGV[pos], ARGV[pos + 1], tonumber(ARGV[pos + 2]), tonumber(ARGV[pos + 3])
+  pos = pos + 4
+  if model == 'sliding' then
+    for i = 1, n do
+      redis.call('ZADD', key .. ':log', tonumber(ARGV[pos + i - 1]), marker .. ':' .. i .. ':' .. key)
+    end
+    redis.call('PEXPIRE', key .. ':log', windowMs + 60000)
+    redis.call('HSET', key, 'wms', windowMs)
+  elseif model == 'window' then
+    local h = redis.call('HMGET', key, 'remaining', 'known', 'reset')
+    local remaining, reset = tonumber(h[1]), tonumber(h[3])
+    if h[2] == '1' and remaining then
+      local counted = 0
+      for i = 1, n do
+        local at = tonumber(ARGV[pos + i - 1])
+        if not reset or at > reset - windowMs then counted = counted + 1 end
+      end
+      redis.call('HSET', key, 'remaining', math.max(0, remaining - counted))
+    end
+  elseif model == 'bucket' then
+    local tokens = tonumber(redis.call('HGET', key, 'tokens'))
+    if tokens then redis.call('HSET', key, 'tokens', math.max(0, tokens - n)) end
+  end
+  pos = pos + n
+end
 return 1
 `;

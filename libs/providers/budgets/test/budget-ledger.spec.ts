@@ -62,6 +62,19 @@ describe('BudgetLedger (Redis scripts)', () => {
     expect(granted).toHaveLength(6);
   });
 
+  it('gives two tokens of one identity equal shares of a run', async () => {
+    const key = ledger.budgetKey('github:h:user:33', 'core');
+    await teach(key, 100);
+    const picks: Record<string, number> = {};
+    for (let i = 0; i < 20; i++) {
+      const r = await ledger.claim([window('token-a', key), window('token-b', key)], { runId: 'run-equal-shares' });
+      if (!r.granted) throw new Error('the budget holds 100');
+      picks[r.credentialId] = (picks[r.credentialId] ?? 0) + 1;
+      await ledger.complete({ leaseId: r.leaseId, budgetKey: r.budgetKey, runId: 'run-equal-shares', status: 200, headers: {} });
+    }
+    expect(picks).toEqual({ 'token-a': 10, 'token-b': 10 });
+  });
+
   it('spreads use across identities by remaining share', async () => {
     const a = ledger.budgetKey('github:h:user:4', 'core');
     const b = ledger.budgetKey('github:h:user:5', 'core');
@@ -204,6 +217,41 @@ describe('BudgetLedger (Redis scripts)', () => {
     expect((await ledger.claim([sliding])).granted).toBe(true);
   });
 
+  it('keeps a rolling-window call until a window after its response, and on a bare 429 waits for the oldest call to leave', async () => {
+    const key = ledger.budgetKey('bitbucket-cloud:h:user:2', 'api');
+    const sliding: BudgetCandidate = { credentialId: 'c', keys: [spec(key, 'sliding', { defaultLimit: 2, windowMs: 1_000 })] };
+    const slow = await ledger.claim([sliding]);
+    const quick = await ledger.claim([sliding]);
+    if (!slow.granted || !quick.granted) throw new Error('both fit the window');
+    await new Promise((r) => setTimeout(r, 600)); // the slow response comes in late: the provider may have counted it late
+    await ledger.complete({ leaseId: slow.leaseId, budgetKey: key, status: 200, headers: {} });
+    const stamped = Date.now();
+    await new Promise((r) => setTimeout(r, 500)); // the claim time left the window, the response time has not
+    const early = await ledger.claim([sliding]);
+    expect(early.granted).toBe(true); // the quick call's slot (never completed: stamped at its claim)
+    const full = await ledger.claim([sliding]);
+    expect(full.granted ? 0 : full.retryAt).toBeGreaterThanOrEqual(stamped + 1_000 - 50);
+
+    if (!early.granted) throw new Error('unreachable');
+    await ledger.complete({ leaseId: early.leaseId, budgetKey: key, status: 429, headers: {} });
+    const blocked = await ledger.claim([sliding]);
+    expect(blocked.granted).toBe(false);
+    if (!blocked.granted) expect(blocked.retryAt).toBeLessThan(Date.now() + 1_100); // not an exponential backoff of minutes
+  });
+
+  it('charges calls made before the budget could be named (a validation) to a rolling window and a known window', async () => {
+    const rolling = spec(ledger.budgetKey('bitbucket-cloud:h:user:3', 'api'), 'sliding', { defaultLimit: 3, windowMs: 5_000 });
+    const now = Date.now();
+    await ledger.charge([rolling], [now - 100, now - 50]);
+    const after = await Promise.all(Array.from({ length: 3 }, () => ledger.claim([{ credentialId: 'c', keys: [rolling] }])));
+    expect(after.filter((r) => r.granted)).toHaveLength(1);
+
+    const fixed = spec(ledger.budgetKey('gitlab:h:user:9', 'api'), 'window', { defaultLimit: 10, windowMs: 60_000 });
+    expect((await ledger.claim([{ credentialId: 'c', keys: [fixed] }])).granted).toBe(true); // makes the window known
+    await ledger.charge([fixed], [now - 10, now - 5, now - 120_000]); // the last one belongs to an earlier window
+    expect((await ledger.state(fixed.key)).remaining).toBe(7);
+  });
+
   it('draws from a token bucket that refills and re-syncs from headers (Bitbucket DC)', async () => {
     const key = ledger.budgetKey('bitbucket-dc:h:user:alice', 'api');
     const bucket: BudgetCandidate = { credentialId: 'c', keys: [spec(key, 'bucket', { defaultLimit: 6, refillPerMs: 0.01 })] };
@@ -228,5 +276,9 @@ describe('BudgetLedger (Redis scripts)', () => {
     }));
     const results = await Promise.all(Array.from({ length: 20 }, () => ledger.claim(candidates)));
     expect(results.filter((r) => r.granted)).toHaveLength(7); // 3 users × 4 would be 12, the IP caps at 7
+    // a told limit counts in windows aligned to multiples of its period, as GitLab's Rack::Attack does
+    const refused = results.find((r) => !r.granted);
+    expect(refused && !refused.granted ? Number(refused.retryAt) % 60_000 : -1).toBe(0);
+    expect(Number(await redis.hget(ip, 'reset')) % 60_000).toBe(0);
   });
 });

@@ -1,16 +1,19 @@
 import {
-  type AdapterTarget, type CredentialPolicy, type ProviderAdapter, type ProviderFetch, type ProviderKind, withAuthorization,
+  type AdapterTarget, type CredentialPolicy, type ProviderAdapter, type ProviderFetch, type ProviderKind, type RepositoryRestorer, withAuthorization,
 } from '@repovault/providers/core';
 import {
   BitbucketCloudAdapter, bitbucketCloudApiBaseUrl, bitbucketCloudAuthorization, bitbucketCloudCredentialPolicy, bitbucketCloudGitAuthorization,
-  bitbucketCloudResourceOf, bitbucketCloudTokenFingerprint,
+  bitbucketCloudResourceOf, bitbucketCloudTokenFingerprint, BitbucketCloudRestorer,
 } from '@repovault/providers/bitbucket-cloud';
 import {
   BitbucketDcAdapter, bitbucketDcApiBaseUrl, bitbucketDcAuthorization, bitbucketDcCredentialPolicy, bitbucketDcGitAuthorization, bitbucketDcResourceOf,
+  BitbucketDcRestorer,
 } from '@repovault/providers/bitbucket-dc';
-import { GitHubAdapter, githubApiBaseUrl, githubAuthorization, githubCredentialPolicy, githubGitAuthorization, githubResourceOf } from '@repovault/providers/github';
 import {
-  GitLabAdapter, gitlabApiBaseUrl, gitlabAuthorization, gitlabCredentialPolicy, gitlabGitAuthorization, gitlabResourceOf,
+  GitHubAdapter, GitHubRestorer, githubApiBaseUrl, githubAuthorization, githubCredentialPolicy, githubGitAuthorization, githubResourceOf,
+} from '@repovault/providers/github';
+import {
+  GitLabAdapter, gitlabApiBaseUrl, gitlabAuthorization, gitlabCredentialPolicy, gitlabGitAuthorization, gitlabResourceOf, GitLabRestorer,
 } from '@repovault/providers/gitlab';
 
 /** What a service needs to talk to a credential's provider: never the secret itself in adapters. */
@@ -43,11 +46,19 @@ export interface ProviderSupport {
   authorization(credential: CredentialSecret): string;
   /** the Authorization header value for git smart HTTP and the LFS batch API */
   gitAuthorization(credential: CredentialSecret): string;
-  /** which budget an API request draws from (e.g. GitHub core, search, graphql) */
-  resourceOf(path: string): string;
+  /** which budget an API request draws from (e.g. GitHub core, search, graphql; GitHub writes cost more) */
+  resourceOf(path: string, method?: string): string;
   /** where the wiki of a repository lives, from its clone URL (null: the provider has none) */
   wikiUrl(cloneUrl: string): string | null;
+  /**
+   * A run lists the organization's repositories afresh before it fans out: the listing's activity
+   * fields (GitLab `last_activity_at`, Bitbucket `has_issues`) steer incremental metadata exports.
+   * Providers with free conditional requests (GitHub) revalidate per repository instead.
+   */
+  listingPerRun: boolean;
   adapter(target: AdapterTarget, options?: AdapterOptions): ProviderAdapter;
+  /** the provider's restore writer (see RepositoryRestorer in @repovault/providers/core); absent: restores are refused */
+  restorer?(target: AdapterTarget): RepositoryRestorer;
 }
 
 const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
@@ -62,7 +73,9 @@ const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
     gitAuthorization: (credential) => githubGitAuthorization(credential.secret),
     resourceOf: githubResourceOf,
     wikiUrl: (cloneUrl) => cloneUrl.replace(/\.git$/, '.wiki.git'),
+    listingPerRun: false,
     adapter: (target) => new GitHubAdapter(target),
+    restorer: (target) => new GitHubRestorer(target),
   },
   gitlab: {
     kind: 'gitlab',
@@ -74,7 +87,9 @@ const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
     gitAuthorization: (credential) => gitlabGitAuthorization(credential.secret, credential.tokenKind),
     resourceOf: gitlabResourceOf,
     wikiUrl: (cloneUrl) => cloneUrl.replace(/\.git$/, '.wiki.git'),
-    adapter: (target, options) => new GitLabAdapter(target, { includeSubgroups: options?.includeGroups ?? false }),
+    listingPerRun: true,
+    adapter: (target, options) => new GitLabAdapter(target, { includeSubgroups: options?.includeGroups ?? false, includeGroupData: options?.includeGroups ?? false }),
+    restorer: (target) => new GitLabRestorer(target),
   },
   'bitbucket-cloud': {
     kind: 'bitbucket-cloud',
@@ -86,10 +101,12 @@ const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
     gitAuthorization: (credential) => bitbucketCloudGitAuthorization(credential.secret, credential.tokenKind),
     resourceOf: bitbucketCloudResourceOf,
     wikiUrl: (cloneUrl) => `${cloneUrl.replace(/\/$/, '')}/wiki`,
+    listingPerRun: true,
     adapter: (target, options) =>
       new BitbucketCloudAdapter(target, {
         tokenFingerprint: options?.credential && options.identityHashKey ? bitbucketCloudTokenFingerprint(options.credential.secret, options.identityHashKey) : undefined,
       }),
+    restorer: (target) => new BitbucketCloudRestorer(target),
   },
   'bitbucket-dc': {
     kind: 'bitbucket-dc',
@@ -101,7 +118,9 @@ const CATALOG: Partial<Record<ProviderKind, ProviderSupport>> = {
     gitAuthorization: (credential) => bitbucketDcGitAuthorization(credential.secret),
     resourceOf: () => bitbucketDcResourceOf(),
     wikiUrl: () => null,
+    listingPerRun: false,
     adapter: (target) => new BitbucketDcAdapter(target),
+    restorer: (target) => new BitbucketDcRestorer(target),
   },
 };
 

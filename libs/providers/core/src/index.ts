@@ -7,3 +7,6 @@ export * from './egress/egress-fetch';
 export * from './provider-adapter';
 export * from './credential-policy';
 export * from './metadata-export';
+export * from './restore';
+export * from './restore-steps';
+export * from './multipart-body';

@@ -44,6 +44,8 @@ export interface UpstreamRepository {
   sizeKb: number;
   pushedAt: string | null;
   hasWiki: boolean;
+  /** the issue tracker is enabled (null: the provider does not say or has none of its own) */
+  hasIssues?: boolean | null;
   /** the provider's https clone URL (never with credentials in it) */
   cloneUrl: string;
 }

@@ -19,6 +19,7 @@ interface GitHubRepo {
   size?: number;
   pushed_at?: string | null;
   has_wiki?: boolean;
+  has_issues?: boolean;
   clone_url?: string;
 }
 
@@ -113,6 +114,7 @@ function toUpstream(repo: GitHubRepo): UpstreamRepository {
     sizeKb: repo.size ?? 0,
     pushedAt: repo.pushed_at ?? null,
     hasWiki: repo.has_wiki ?? false,
+    hasIssues: typeof repo.has_issues === 'boolean' ? repo.has_issues : null,
     cloneUrl: repo.clone_url ?? '',
   };
 }

@@ -22,10 +22,16 @@ export function githubRateLimitFrom(headers: HeaderBag): RateLimitSnapshot | nul
   };
 }
 
-/** Which GitHub budget a REST path draws from. */
-export function githubResourceOf(path: string): 'core' | 'search' | 'graphql' {
+/**
+ * Which GitHub budget a REST request draws from. Writes are `core` requests too, but also count
+ * against the secondary limits: 5 points each of an endpoint's 900 a minute, and creating content
+ * (POST) against the content-creation limits (see the budgets lib).
+ */
+export function githubResourceOf(path: string, method = 'GET'): 'core' | 'core-write' | 'core-create' | 'search' | 'graphql' {
   const p = path.replace(/^\/api\/v3/, '');
   if (p.startsWith('/search/')) return 'search';
   if (p.startsWith('/graphql')) return 'graphql';
-  return 'core';
+  const verb = method.toUpperCase();
+  if (verb === 'GET' || verb === 'HEAD' || verb === 'OPTIONS') return 'core';
+  return verb === 'POST' ? 'core-create' : 'core-write';
 }

@@ -5,3 +5,7 @@ export * from './github-adapter';
 export * from './github-credential-policy';
 export * from './github-git-auth';
 export { GITHUB_EXPORT_FIELDS, type GitHubRecord } from './github-metadata-export';
+export * from './github-app-client';
+export { GitHubRestorer, githubUploadOrigins } from './restore/github-restorer';
+export { GITHUB_RESTORE_CAPABILITIES } from './restore/github-restore-capabilities';
+export { planNumbers, type NumberedItem } from './restore/github-restore-numbering';

@@ -35,6 +35,11 @@ export function isGitLabIdentity(identity: CredentialIdentity): identity is GitL
 export interface GitLabAdapterOptions {
   /** whether `listRepositories(group)` includes the projects of subgroups (`include_subgroups=true`). Default true. */
   includeSubgroups?: boolean;
+  /**
+   * Whether project exports include the labels and milestones of the project's groups (their own
+   * data, which issues and merge requests refer to): organizations with `includeGroups`.
+   */
+  includeGroupData?: boolean;
 }
 
 interface GitLabProject {
@@ -206,8 +211,10 @@ export class GitLabAdapter implements ProviderAdapter, MetadataExporter {
    * `exportGitLabMetadata` for the mapping), streamed page by page. `updatedSince` (GitLab's
    * `updated_after`) makes an incremental export: GitLab ignores `If-None-Match` on its REST API.
    */
+  readonly incremental = true;
+
   exportMetadata(projectFullPath: string, options: GitLabMetadataExportOptions, sink: MetadataSink): Promise<MetadataCounts> {
-    return exportGitLabMetadata(this.client, projectFullPath, options, sink);
+    return exportGitLabMetadata(this.client, projectFullPath, { ...options, includeGroupData: this.options.includeGroupData ?? false }, sink);
   }
 
   /** A group's own labels and milestones (projects' exports hold only their own). */

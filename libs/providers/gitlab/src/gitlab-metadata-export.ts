@@ -8,13 +8,27 @@ import { type GitLabClient, gitlabId, type GitLabQuery } from './gitlab-client';
 /** A GitLab REST object as GitLab sent it; the exporter reads a few fields and passes the rest through. */
 export type GitLabRecord = Record<string, unknown>;
 
+/**
+ * Incremental export (`updatedSince`): only issues, merge requests (with all their notes) and
+ * milestones updated at or after that instant, via GitLab's `updated_after`; releases and labels have
+ * no such filter and are exported whole. With `repositoryActivityAt` (the project's
+ * `last_activity_at` from the run's listing) a project without activity since then costs no call at
+ * all — GitLab moves `last_activity_at` on pushes, issues, merge requests, notes and releases, but
+ * at most once an hour, hence the hour of slack in `projectQuietSince`.
+ */
 export interface GitLabMetadataExportOptions extends MetadataExportOptions {
-  /**
-   * Incremental export: only issues, merge requests (with all their notes) and milestones updated
-   * at or after this instant (ISO 8601), via GitLab's `updated_after`. Releases and labels have no
-   * such filter and are always exported whole.
-   */
-  updatedSince?: string;
+  /** labels and milestones of the project's groups too (`include_ancestor_groups`, `include_ancestors`) */
+  includeGroupData?: boolean;
+}
+
+/** GitLab updates `last_activity_at` at most once per hour. */
+export const LAST_ACTIVITY_GRANULARITY_MS = 3_600_000;
+
+/** True when a project whose `last_activity_at` is `activityAt` cannot have changed since `since`. */
+export function projectQuietSince(activityAt: string | null | undefined, since: string): boolean {
+  if (!activityAt) return false;
+  const activity = Date.parse(activityAt);
+  return Number.isFinite(activity) && activity < Date.parse(since) - LAST_ACTIVITY_GRANULARITY_MS;
 }
 
 /** Fields the exporter adds to GitLab's JSON (GitLab's own fields are never changed). */
@@ -38,8 +52,9 @@ export const GITLAB_EXPORT_FIELDS = {
  * - `releases`: `GET /projects/:id/releases`
  * - `release-assets`: each release's `assets.links`; bytes only for links that are GitLab uploads
  *   (`/uploads/:secret/:filename`, through `GET /projects/:id/uploads/:secret/:filename`)
- * - `labels`, `milestones`: the project's own (`include_ancestor_groups=false`); group labels and
- *   milestones come from `exportGroupMetadata`
+ * - `labels`, `milestones`: the project's own, plus those of its groups with `includeGroupData`
+ *   (organizations that include groups: issues and merge requests refer to group labels and
+ *   milestones, so every project's snapshot holds the ones it can use)
  * Notes are fetched for issues and merge requests whose `user_notes_count` is above 0 (system notes
  * of items without user notes are not exported).
  */
@@ -99,6 +114,7 @@ class GitLabMetadataExport {
 
   async run(): Promise<MetadataCounts> {
     const wants = (kind: MetadataKind): boolean => this.wanted.has(kind);
+    if (this.options.updatedSince !== undefined && projectQuietSince(this.options.repositoryActivityAt, this.options.updatedSince)) return { ...this.counts };
     const since = { updated_after: this.options.updatedSince };
     if (wants('issues') || wants('issue-comments')) {
       await this.exportNoteables('issues', 'issue-comments', `${this.base}/issues`, { scope: 'all', ...since }, 'issues');
@@ -107,8 +123,9 @@ class GitLabMetadataExport {
       await this.exportNoteables('pull-requests', 'review-comments', `${this.base}/merge_requests`, { state: 'all', ...since }, 'merge_requests');
     }
     if (wants('releases') || wants('release-assets')) await this.exportReleases();
-    if (wants('labels')) await this.exportList('labels', `${this.base}/labels`, { include_ancestor_groups: false });
-    if (wants('milestones')) await this.exportList('milestones', `${this.base}/milestones`, since);
+    const groups = this.options.includeGroupData === true;
+    if (wants('labels')) await this.exportList('labels', `${this.base}/labels`, { include_ancestor_groups: groups });
+    if (wants('milestones')) await this.exportList('milestones', `${this.base}/milestones`, { ...since, ...(groups ? { include_ancestors: true } : {}) });
     return { ...this.counts };
   }
 

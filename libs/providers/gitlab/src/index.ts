@@ -5,5 +5,7 @@ export * from './gitlab-rate-limit';
 export * from './gitlab-errors';
 export * from './gitlab-adapter';
 export * from './gitlab-credential-policy';
-export { GITLAB_EXPORT_FIELDS, type GitLabMetadataExportOptions, type GitLabRecord } from './gitlab-metadata-export';
+export { GITLAB_EXPORT_FIELDS, type GitLabMetadataExportOptions, type GitLabRecord, projectQuietSince } from './gitlab-metadata-export';
 export { GITLAB_USER_AGENT, gitlabRequesterFn } from './gitlab-client';
+export { GitLabRestorer } from './restore/gitlab-restorer';
+export { GITLAB_RESTORE_CAPABILITIES, gitlabStagingBranch } from './restore/gitlab-restore-capabilities';

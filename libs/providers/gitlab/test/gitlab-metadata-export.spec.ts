@@ -1,6 +1,6 @@
 import { METADATA_KINDS, type MetadataCounts } from '@repovault/providers/core';
 import { type RunningSimulator, startSimulator } from '@repovault/testing/provider-simulator';
-import { GITLAB_EXPORT_FIELDS, gitlabResourceOf } from '../src';
+import { GITLAB_EXPORT_FIELDS, gitlabResourceOf, projectQuietSince } from '../src';
 import { MemorySink, adapterFor, adapterTestSeed, requestsOutsideContract, sentRequests } from './gitlab-test-support';
 
 describe('GitLabAdapter.exportMetadata against the simulator', () => {
@@ -44,7 +44,7 @@ describe('GitLabAdapter.exportMetadata against the simulator', () => {
         expect(uploads).toHaveLength(sim.repository(owner, name).gitlab?.counts.uploadLinks ?? -1);
         expect(uploads.length).toBeGreaterThan(0);
         expect(uploads.length).toBeLessThan(links.length);
-        expect(sink.assets).toHaveLength(uploads.length);
+        expect(sink.assets.size).toBe(uploads.length);
         for (const upload of uploads) {
           expect(upload[GITLAB_EXPORT_FIELDS.sha256]).toMatch(/^[0-9a-f]{64}$/);
           expect(upload[GITLAB_EXPORT_FIELDS.bytes]).toBeGreaterThan(0);
@@ -81,6 +81,42 @@ describe('GitLabAdapter.exportMetadata against the simulator', () => {
     expect(notes[notes.length - 1]?.['body']).toBe('changed after the last backup');
     const query = sentRequests.filter((r) => r.url.includes('/issues?')).pop()?.url ?? '';
     expect(new URL(query).searchParams.get('updated_after')).toBe(since);
+  });
+
+  it('skips a project whose last_activity_at (from the listing) is over an hour older than updatedSince, and sees a note through it', async () => {
+    const adapter = adapterFor(sim, 'gl-alice');
+    // what the run's listing says (read past the adapter, so these requests are not recorded)
+    const activityOf = async (path: string) => {
+      const response = await fetch(`${sim.gitlab.baseUrl}/api/v4/projects/${encodeURIComponent(path)}`, { headers: { 'private-token': sim.tokens['gl-alice'] ?? '' } });
+      return ((await response.json()) as { last_activity_at: string }).last_activity_at;
+    };
+    const listed = await activityOf('acme-group/svc-0006');
+    const quietSince = new Date(Date.parse(listed) + 2 * 3_600_000).toISOString();
+    const before = sentRequests.length;
+    const quiet = await adapter.exportMetadata('acme-group/svc-0006', { kinds: METADATA_KINDS, assets: false, updatedSince: quietSince, repositoryActivityAt: listed }, new MemorySink());
+    expect(sentRequests.length - before).toBe(0);
+    expect(Object.values(quiet).every((n) => n === 0)).toBe(true);
+    expect(projectQuietSince('2026-11-22T10:00:00Z', '2026-11-22T10:30:00Z')).toBe(false); // within GitLab's hour of granularity
+    expect(projectQuietSince(null, '2026-11-22T10:30:00Z')).toBe(false);
+
+    const full = new MemorySink();
+    await adapter.exportMetadata('acme-group/svc-0006', { kinds: ['issues'], assets: false }, full);
+    sim.addIssueComment('acme-group', 'svc-0006', Number(full.of('issues')[0]?.['iid']), 'a note that moves last_activity_at');
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const activity = await activityOf('acme-group/svc-0006');
+    expect(Date.parse(activity)).toBeGreaterThanOrEqual(Date.parse(since));
+    const sink = new MemorySink();
+    await adapter.exportMetadata('acme-group/svc-0006', { kinds: ['issues', 'issue-comments'], assets: false, updatedSince: since, repositoryActivityAt: activity }, sink);
+    expect(sink.of('issue-comments').map((n) => n['body'])).toContain('a note that moves last_activity_at');
+  });
+
+  it('adds the labels and milestones of the project\'s groups for organizations that include groups', async () => {
+    const summary = sim.repository('acme-group/platform', 'platform-0002').gitlab?.counts;
+    const sink = new MemorySink();
+    const counts = await adapterFor(sim, 'gl-alice', { includeGroupData: true }).exportMetadata('acme-group/platform/platform-0002', { kinds: ['labels', 'milestones'], assets: false }, sink);
+    expect(summary?.groupLabels).toBeGreaterThan(0);
+    expect(counts).toEqual({ labels: (summary?.labels ?? NaN) + (summary?.groupLabels ?? NaN), milestones: (summary?.milestones ?? NaN) + (summary?.groupMilestones ?? NaN) });
+    expect(sink.of('labels').filter((l) => l['is_project_label'] === false)).toHaveLength(summary?.groupLabels ?? NaN);
   });
 
   it('exports a group\'s own labels and milestones apart from its projects', async () => {

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { type MetadataCounts, type MetadataKind, type MetadataSink, type ProviderFetch, type ReleaseAssetRef, createEgressFetch, withAuthorization } from '@repovault/providers/core';
+import { type ProviderFetch, createEgressFetch, withAuthorization } from '@repovault/providers/core';
 import { type GitlabSeedConfig, type RunningSimulator, type SeedConfig, gitlabDemoSeed, matchGitlabContract } from '@repovault/testing/provider-simulator';
 import { GitLabAdapter, type GitLabAdapterOptions, gitlabApiBaseUrl, gitlabAuthorization } from '../src';
 
@@ -44,35 +42,4 @@ export function requestsOutsideContract(): string[] {
   });
 }
 
-/** Keeps records per kind and hashes asset bytes (a test sink: production sinks stream to storage). */
-export class MemorySink implements MetadataSink {
-  readonly records = new Map<MetadataKind, Array<Record<string, unknown>>>();
-  readonly assets: Array<{ ref: ReleaseAssetRef; sha256: string; bytes: number }> = [];
-
-  record(kind: MetadataKind, record: unknown): Promise<void> {
-    const list = this.records.get(kind) ?? [];
-    list.push(record as Record<string, unknown>);
-    this.records.set(kind, list);
-    return Promise.resolve();
-  }
-
-  async asset(ref: ReleaseAssetRef, body: Readable): Promise<{ sha256: string; bytes: number }> {
-    const hash = createHash('sha256');
-    let bytes = 0;
-    for await (const chunk of body) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-    const stored = { ref, sha256: hash.digest('hex'), bytes };
-    this.assets.push(stored);
-    return { sha256: stored.sha256, bytes };
-  }
-
-  counts(): MetadataCounts {
-    return Object.fromEntries([...this.records].map(([kind, list]) => [kind, list.length])) as MetadataCounts;
-  }
-
-  of(kind: MetadataKind): Array<Record<string, unknown>> {
-    return this.records.get(kind) ?? [];
-  }
-}
+export { MemorySink } from '@repovault/testing/support';

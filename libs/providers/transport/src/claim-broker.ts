@@ -2,6 +2,7 @@ import type { ClaimCompletion, ClaimRequest, LeaseRef } from '@repovault/contrac
 import { ServiceUnreachableError, UpstreamProblemError } from '@repovault/platform/http';
 import { RetryLaterError } from '@repovault/platform/queue';
 import type { ClaimsApi } from './claims-api';
+import { ReservationWaits } from './reservation-waits';
 
 export interface HeldLease extends LeaseRef {
   credentialId: string;
@@ -20,6 +21,8 @@ export class ClaimBroker {
     private readonly clients: ClaimsApi,
     /** round-trip time of each claim call, for the claim-latency histogram */
     private readonly observeLatency: (ms: number) => void = () => undefined,
+    /** claims waiting for a reservation right now (budget-bound work, for autoscaling) */
+    readonly reservationWaits: ReservationWaits = new ReservationWaits(),
   ) {}
 
   async acquire(tenantId: string, request: ClaimRequest, signal?: AbortSignal): Promise<HeldLease> {
@@ -44,7 +47,7 @@ export class ClaimBroker {
       // the time credential-service named (plus a little jitter so waiters do not all return at once):
       // waiting for our turn is what the run report calls throttle
       const wait = Math.min(Math.max(new Date(response.retryAt).getTime() - Date.now(), 5), MAX_SINGLE_WAIT_MS) + Math.floor(Math.random() * 10);
-      await sleep(wait, signal);
+      await this.reservationWaits.during(sleep(wait, signal));
       waitedMs += wait;
     }
   }

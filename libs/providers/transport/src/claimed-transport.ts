@@ -1,5 +1,6 @@
 import { type ProviderSupport, providerSupport } from '@repovault/providers/catalog';
 import type { ProviderFetch, ProviderKind } from '@repovault/providers/core';
+import { UpstreamProblemError } from '@repovault/platform/http';
 import type { ClaimBroker, HeldLease } from './claim-broker';
 import { CACHED_HEADERS, type CachedResponse, type ConditionalCache } from './conditional-cache';
 import type { CredentialMaterialCache } from './credential-material-cache';
@@ -17,6 +18,8 @@ export interface TransportContext {
   signal?: AbortSignal;
   /** set when a claim could not be made because credential-service was unreachable */
   claimsUnavailable?: boolean;
+  /** why credential-service refused a claim (403: e.g. a worker of another pool); retrying cannot help */
+  claimRefused?: string;
   /** provider requests made on behalf of this context */
   requests?: number;
 }
@@ -68,7 +71,7 @@ export class ClaimedTransport {
       return this.egress(url, { ...init, headers, redirect: 'manual' });
     }
     const support = providerSupport(context.provider);
-    const resource = mode === 'git' ? 'git' : support.resourceOf(target.pathname);
+    const resource = mode === 'git' ? 'git' : support.resourceOf(target.pathname, init.method ?? 'GET');
     const cache = revalidate && mode === 'api' && (init.method ?? 'GET').toUpperCase() === 'GET' ? this.cache : undefined;
     const cached = cache ? await cache.lookup(url) : new Map<string, CachedResponse>();
     let lease: HeldLease;
@@ -80,6 +83,7 @@ export class ClaimedTransport {
       }, context.signal);
     } catch (error) {
       if ((error as Error).name === 'RetryLaterError') context.claimsUnavailable = true;
+      else if (error instanceof UpstreamProblemError && error.problem.status === 403) context.claimRefused = error.problem.detail;
       throw error;
     }
     const done = this.completer(context, lease);

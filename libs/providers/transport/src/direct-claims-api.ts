@@ -5,6 +5,12 @@ import type { Redis } from 'ioredis';
 import type { ClaimsApi, HttpClaimsApi } from './claims-api';
 
 /**
+ * How long past its `ttlMs` an answer of credential-service keeps serving while it is being asked
+ * again; beyond that claims fail closed until credential-service answers.
+ */
+export const CANDIDATES_MAX_STALE_MS = 1_000;
+
+/**
  * Claims straight from the shared Redis budgets with the same scripts credential-service runs (one
  * script call instead of an HTTP round trip per provider call). credential-service still decides
  * which credentials and budgets a call may use: those come from it and are reused for a few seconds.
@@ -59,19 +65,22 @@ export class DirectClaimsApi implements ClaimsApi {
   }
 
   private candidates(tenantId: string, request: ClaimRequest): Promise<ClaimCandidates> {
-    const key = `${tenantId}/${request.organizationId}/${request.purpose}/${request.planId ?? ''}/${request.resource}`;
+    // per run: a run started right after its plan changed uses the plan as it is now
+    const key = `${tenantId}/${request.organizationId}/${request.purpose}/${request.planId ?? ''}/${request.runId ?? ''}/${request.resource}`;
     const hit = this.plans.get(key);
-    if (!hit) return this.load(key, tenantId, request);
+    const age = hit ? Date.now() - hit.at : Infinity;
+    // fail closed: an answer credential-service could not confirm for a while is not used any more
+    if (!hit || age >= hit.ttlMs + CANDIDATES_MAX_STALE_MS) {
+      this.plans.delete(key);
+      return this.load(key, tenantId, request);
+    }
     // credential-service says how long its answer holds (a few seconds: an invalidated credential
     // drops out soon); an expired answer is refreshed in the background while it still serves
-    if (Date.now() - hit.at >= hit.ttlMs && !hit.refreshing) {
+    if (age >= hit.ttlMs && !hit.refreshing) {
       hit.refreshing = true;
       this.http.candidates(tenantId, withoutPreference(request)).then(
         (plan) => this.plans.set(key, { at: Date.now(), ttlMs: plan.ttlMs, plan: Promise.resolve(plan), refreshing: false }),
-        () => {
-          hit.refreshing = false;
-          hit.at = Date.now() - hit.ttlMs + 1_000; // try again in a second; keep serving meanwhile
-        },
+        () => (hit.refreshing = false), // asked again by the next claim until the answer is too old to serve
       );
     }
     return hit.plan;

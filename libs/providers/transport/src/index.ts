@@ -4,3 +4,4 @@ export * from './credential-material-cache';
 export * from './claimed-transport';
 export * from './conditional-cache';
 export * from './direct-claims-api';
+export * from './reservation-waits';

@@ -24,6 +24,9 @@ export type { GitlabSimulatorOptions } from './providers/gitlab/gitlab-options';
 export type { GitlabProjectSummary } from './providers/gitlab/gitlab-simulator';
 export { gitlabRestRouteTable } from './providers/gitlab/gitlab-provider';
 export { GITLAB_CONTRACT, matchGitlabContract, type GitlabContractEndpoint, type GitlabContractMatch } from './providers/gitlab/gitlab-contract';
+export {
+  GITLAB_WRITE_CONTRACT, matchGitlabWriteContract, type GitlabWriteContractEndpoint, type GitlabWriteContractMatch,
+} from './providers/gitlab/gitlab-write-contract';
 export { bitbucketCloudDemoSeed } from './providers/bitbucket-cloud/bitbucket-cloud-demo-seed';
 export {
   BITBUCKET_CLOUD_DEFAULT_ACCESS_TOKEN_SCOPES, BITBUCKET_CLOUD_DEFAULT_API_TOKEN_SCOPES, type BitbucketCloudAccessTokenKind, type BitbucketCloudAccessTokenSeed,
@@ -45,3 +48,6 @@ export type { RouteInfo } from './core/http-router';
 export type { ProviderPlugin } from './core/provider-plugin';
 export { ScaledClock, ManualClock, type Clock } from './core/clock';
 export * from './core/rate-models';
+export type { SimOAuthClient, OAuthLifetimes, OAuthStats } from './core/oauth/oauth-authorization-server';
+export type { GithubAppSeed, GithubAppsOptions, GithubAppStats } from './providers/github/github-apps';
+export type { OAuthProviderId, SimulatorGithubApp, SimulatorGithubAppsControl, SimulatorOAuthControl } from './simulator-oauth';

@@ -22,6 +22,10 @@ import { userIdentity } from './providers/github/github-auth';
 import { resolveGithubOptions, type GithubSimulatorOptions } from './providers/github/github-options';
 import { ENTERPRISE_API_PREFIX, GithubProvider } from './providers/github/github-provider';
 import { GithubRateLimits } from './providers/github/github-rate-limits';
+import { GithubApps, type GithubAppsOptions } from './providers/github/github-apps';
+import { GithubOAuthRoutes } from './providers/github/github-oauth-routes';
+import { GithubWebFlows } from './providers/github/github-web-flows';
+import { type SimulatorGithubAppsControl, type SimulatorOAuthControl, githubAppsControl, oauthControl } from './simulator-oauth';
 import type { GitlabSimulatorOptions } from './providers/gitlab/gitlab-options';
 import { GitlabSimulatorPart, type GitlabProjectSummary } from './providers/gitlab/gitlab-simulator';
 import type { BitbucketCloudMetadataCounts } from './providers/bitbucket-cloud/bitbucket-cloud-metadata';
@@ -47,6 +51,8 @@ export interface SimulatorOptions {
   /** Extra latency added to every API, git and LFS request that is let through. Default 0. */
   latencyMs?: number;
   github?: GithubSimulatorOptions;
+  /** GitHub Apps of the simulated GitHub (key pairs generated at start) and their token lifetime. */
+  githubApps?: GithubAppsOptions;
   /** GitLab's limits and port (its world comes from `seed.gitlab`). */
   gitlab?: GitlabSimulatorOptions;
   /** Bitbucket Cloud's limits (its world comes from `seed.bitbucketCloud`). */
@@ -129,6 +135,10 @@ export interface RunningSimulator {
   addIssueComment(owner: string, repo: string, issueNumber: number, body: string): void;
   addRepository(owner: string, spec: RepositorySeed): Promise<void>;
   deleteRepository(owner: string, repo: string): void;
+  /** The providers' OAuth 2 servers: register applications, set token lifetimes, read counters. */
+  oauth: SimulatorOAuthControl;
+  /** GitHub Apps: private keys, setup URLs, installation token lifetime, counters. */
+  githubApps: SimulatorGithubAppsControl;
   close(): Promise<void>;
 }
 
@@ -170,6 +180,15 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   }
 
   const githubOptions = resolveGithubOptions(options.github);
+  // OAuth consent and token endpoints, GitHub App pages and the `/app` API (see simulator-oauth.ts)
+  const githubApps = new GithubApps(world, options.githubApps);
+  const githubWebFlows = new GithubWebFlows(world, githubApps, new GithubOAuthRoutes(world));
+  const oauth = oauthControl({
+    github: githubWebFlows.oauth.server,
+    gitlab: gitlab.oauth.server,
+    'bitbucket-cloud': bitbucketCloud.oauth.server,
+    'bitbucket-dc': bitbucketDc.oauth.server,
+  });
   const github = new GithubProvider({
     world,
     ledger,
@@ -183,6 +202,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     lfs,
     lfsTokens: new LfsActionTokens(),
     mutations,
+    webFlows: githubWebFlows,
   });
 
   const credential = (token: string): SimCredential => {
@@ -200,7 +220,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const bitbucketOwning = (owner: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.owns(owner));
   const bitbucketHaving = (owner: string, name: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.hasRepository(owner, name));
 
-  const control: SimulatorControl & Omit<RunningSimulator, 'github' | 'gitlab' | 'bitbucketCloud' | 'bitbucketDc' | 'tokens' | 'dataDir' | 'close'> = {
+  const control: SimulatorControl & Omit<RunningSimulator, 'github' | 'gitlab' | 'bitbucketCloud' | 'bitbucketDc' | 'tokens' | 'dataDir' | 'close' | 'oauth' | 'githubApps'> = {
     stats: () => ledger.snapshot(),
     reset: () => {
       ledger.reset();
@@ -317,6 +337,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     gitlab: { baseUrl: gitlabBaseUrl, apiUrl: `${gitlabBaseUrl}/api/v4`, addNote: (path, noteable, iid, body) => gitlab.addNote(path, noteable, iid, body) },
     bitbucketCloud: { apiUrl: `${bitbucketCloudUrl}${CLOUD_API_PREFIX}`, gitUrl: bitbucketCloudUrl },
     bitbucketDc: { baseUrl: bitbucketDcUrl },
+    oauth,
+    githubApps: githubAppsControl(githubApps),
     tokens,
     dataDir,
     close: () => {

@@ -7,3 +7,6 @@ export * from './local-stack';
 export * from './test-database';
 export * from './secret-leak-scanner';
 export * from './otlp-receiver';
+export * from './provider-contract';
+export * from './restore-harness';
+export * from './restore-texts';

@@ -39,6 +39,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/github-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The GitHub Apps the operator configured: main and additional #1–#10 */
+        get: operations["listGitHubApps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/github-apps/installations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start installing a GitHub App: answers the app's installation URL with a state */
+        post: operations["startGitHubAppInstallation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/github-apps/installations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An installation flow: pending, installed (with the installation id), refused (with the condition) or used */
+        get: operations["getGitHubAppInstallation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth-apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your OAuth applications */
+        get: operations["listOAuthApps"];
+        put?: never;
+        /** Register your own OAuth application (advanced mode); its secret comes from the password manager */
+        post: operations["createOAuthApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth-apps/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An OAuth application */
+        get: operations["getOAuthApp"];
+        put?: never;
+        post?: never;
+        /** Remove an OAuth application (organizations connected through it keep working) */
+        delete: operations["deleteOAuthApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth/authorizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an OAuth authorization: answers the provider's consent URL (state and PKCE included) */
+        post: operations["createOAuthAuthorization"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/oauth/authorizations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An OAuth authorization: pending, authorized (with the account), failed (with the reason) or used */
+        get: operations["getOAuthAuthorization"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations": {
         parameters: {
             query?: never;
@@ -210,6 +331,41 @@ export interface paths {
         put?: never;
         /** Run now */
         post: operations["startRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Restores, newest first */
+        get: operations["listRestores"];
+        put?: never;
+        /** Restore a snapshot into a new repository, or over the original (mode overwrite, with "confirm": "<full name>") */
+        post: operations["startRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/restores/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A restore: status, per-item counts, what was not restored and why, errors */
+        get: operations["getRestore"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -512,7 +668,7 @@ export interface components {
         };
         CreateCredentialRequest: {
             /** @enum {string} */
-            method: "token";
+            method: "token" | "github-app";
             /** @description account username (GitHub login, GitLab username, DC user) */
             username?: string;
             /** @description account email (Bitbucket Cloud API tokens) */
@@ -524,6 +680,10 @@ export interface components {
             secretId?: string;
             /** @description the token itself; stored in the password manager once validated */
             secret?: string;
+            /** @description method github-app: which additional GitHub App (#1–#10) */
+            appSlot?: number;
+            /** @description method github-app: its installation id (POST /v1/github-apps/installations with the organization) */
+            installationId?: number;
         };
         CreatedApiKey: {
             /** Format: uuid */
@@ -540,12 +700,85 @@ export interface components {
             /** @description the key itself, shown once */
             key: string;
         };
+        CreatedOAuthAuthorizationView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            provider: "github" | "gitlab" | "bitbucket-cloud" | "bitbucket-dc";
+            baseUrl: string | null;
+            /**
+             * Format: uuid
+             * @description null: the operator's OAuth application
+             */
+            oauthAppId: string | null;
+            /**
+             * @description authorized: ready to connect an organization with; used: an organization took it over
+             * @enum {string}
+             */
+            status: "pending" | "authorized" | "failed" | "used";
+            failureReason: string | null;
+            account: components["schemas"]["OAuthAccountView"] | null;
+            /**
+             * Format: date-time
+             * @description the consent link (its state) works until then, once
+             */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @description advanced mode: the settings chosen with the OAuth application */
+            organizationDefaults: components["schemas"]["OrganizationDefaultsView"] | null;
+            /** @description open it in a browser (a pop-up): the provider's consent page */
+            authorizeUrl: string;
+        };
         CreatedTenant: {
             /** Format: uuid */
             id: string;
             name: string;
             /** @description the first admin API key, shown once */
             apiKey: string;
+        };
+        CreateOAuthAppRequest: {
+            /** @enum {string} */
+            provider: "github" | "gitlab" | "bitbucket-cloud" | "bitbucket-dc";
+            /**
+             * @description the instance the application is registered on (required for self-managed GitLab, GHES, Bitbucket DC)
+             * @example https://gitlab.example.com
+             */
+            baseUrl?: string;
+            /** @description the application's client id (application id) */
+            clientId: string;
+            /**
+             * Format: uuid
+             * @description a password-manager entry holding the application's secret
+             */
+            clientSecretId: string;
+            /**
+             * @description organizations connected through it add new repositories automatically
+             * @default true
+             */
+            autoAddNewRepositories?: boolean;
+            /**
+             * @description GitLab: include groups (subgroups and group data)
+             * @default false
+             */
+            includeGroups?: boolean;
+            /** @description repository sync: hours of the day or an interval */
+            sync?: components["schemas"]["SyncScheduleRequest"];
+            /** @description the default worker pool of organizations connected through it */
+            defaultWorkerPool?: string;
+        };
+        CreateOAuthAuthorizationRequest: {
+            /** @enum {string} */
+            provider: "github" | "gitlab" | "bitbucket-cloud" | "bitbucket-dc";
+            /** @description self-managed GitLab, GitHub Enterprise Server, Bitbucket DC (standard mode); taken from the OAuth application in advanced mode */
+            baseUrl?: string;
+            /**
+             * Format: uuid
+             * @description advanced mode: the tenant's own OAuth application (POST /v1/oauth-apps); without it the operator's application is used
+             */
+            oauthAppId?: string;
         };
         CreateOrganizationRequest: {
             /** @enum {string} */
@@ -588,6 +821,18 @@ export interface components {
             advanced?: components["schemas"]["AdvancedRequest"];
             /** @description overrides the organization's defaultWorkerPool */
             workerPool?: string | null;
+        };
+        CreateRestoreRequest: {
+            /** Format: uuid */
+            snapshotId: string;
+            target: components["schemas"]["RestoreTargetRequest"];
+            /** @description what to restore; every switch defaults to true */
+            include?: components["schemas"]["IncludeRequest"];
+            /**
+             * @description mode overwrite: the full name of the repository being overwritten, typed out
+             * @example acme/widgets
+             */
+            confirm?: string;
         };
         CreateSecretRequest: {
             /** @example backup-bot PAT */
@@ -638,6 +883,44 @@ export interface components {
             /** @example name must be shorter than or equal to 100 characters */
             message: string;
         };
+        GitHubAppInstallationView: {
+            /** Format: uuid */
+            id: string;
+            appSlot: "main" | number;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** @enum {string} */
+            status: "pending" | "installed" | "refused" | "used";
+            /** @description GitHub's installation id: use it as installationId */
+            installationId: number | null;
+            account: components["schemas"]["InstalledAccountView"] | null;
+            refusal: components["schemas"]["GitHubAppRefusalView"] | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+        };
+        GitHubAppList: {
+            items: components["schemas"]["GitHubAppView"][];
+        };
+        GitHubAppRefusalView: {
+            /**
+             * @description which of the two conditions failed (1: permissions without an approval request; 2: the account is registered with the organization)
+             * @enum {number|null}
+             */
+            condition: 1 | 2 | null;
+            code: string;
+            detail: string;
+        };
+        GitHubAppView: {
+            /** @description 'main' connects organizations; 1–10 are additional apps for throttling prevention */
+            slot: "main" | number;
+            appId: number;
+            /** @description github.com/apps/<slug> */
+            slug: string;
+        };
         IdentityView: {
             provider: string;
             /** @description budget identity: credentials with the same key share one provider budget */
@@ -674,6 +957,76 @@ export interface components {
             releases: boolean;
             labels: boolean;
             milestones: boolean;
+        };
+        InstalledAccountView: {
+            id: number;
+            login: string;
+            /** @example Organization */
+            type: string;
+        };
+        OAuthAccountView: {
+            /** @description the provider account that granted access */
+            login: string;
+            /** @description its budget identity */
+            identityKey: string;
+        };
+        OAuthAppPage: {
+            items: components["schemas"]["OAuthAppView"][];
+            nextCursor: string | null;
+        };
+        OAuthAppView: {
+            autoAddNewRepositories: boolean;
+            includeGroups: boolean;
+            sync: components["schemas"]["SyncScheduleView"] | null;
+            defaultWorkerPool: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            provider: "github" | "gitlab" | "bitbucket-cloud" | "bitbucket-dc";
+            baseUrl: string | null;
+            clientId: string;
+            /** Format: uuid */
+            clientSecretId: string;
+            /** @description register this as the redirect (callback) URL of the application */
+            redirectUri: string;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        OAuthAuthorizationView: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            provider: "github" | "gitlab" | "bitbucket-cloud" | "bitbucket-dc";
+            baseUrl: string | null;
+            /**
+             * Format: uuid
+             * @description null: the operator's OAuth application
+             */
+            oauthAppId: string | null;
+            /**
+             * @description authorized: ready to connect an organization with; used: an organization took it over
+             * @enum {string}
+             */
+            status: "pending" | "authorized" | "failed" | "used";
+            failureReason: string | null;
+            account: components["schemas"]["OAuthAccountView"] | null;
+            /**
+             * Format: date-time
+             * @description the consent link (its state) works until then, once
+             */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @description advanced mode: the settings chosen with the OAuth application */
+            organizationDefaults: components["schemas"]["OrganizationDefaultsView"] | null;
+        };
+        OrganizationDefaultsView: {
+            autoAddNewRepositories: boolean;
+            includeGroups: boolean;
+            sync: components["schemas"]["SyncScheduleView"] | null;
+            defaultWorkerPool: string | null;
         };
         OrganizationPage: {
             items: components["schemas"]["OrganizationView"][];
@@ -815,6 +1168,110 @@ export interface components {
             lastPushedAt: string | null;
             /** Format: date-time */
             discoveredAt: string;
+        };
+        RestoreErrorView: {
+            /** @description item kind; null for an error of the restore as a whole */
+            kind: string | null;
+            item: string | null;
+            message: string;
+        };
+        RestoreIncludeView: {
+            git: boolean;
+            lfs: boolean;
+            wiki: boolean;
+            issues: boolean;
+            comments: boolean;
+            pullRequests: boolean;
+            labels: boolean;
+            milestones: boolean;
+            releases: boolean;
+        };
+        RestoreItemCountsView: {
+            /** @description in the snapshot */
+            source: number;
+            /** @description in the target, written by this restore */
+            restored: number;
+            /** @description left out: see notRestored for why */
+            notRestored: number;
+            /** @description refused by the provider: see errors */
+            failed: number;
+        };
+        RestoreNotRestoredView: {
+            /**
+             * @description item kind (or an aspect of one, e.g. pull-request-state, assignees)
+             * @example reviews
+             */
+            kind: string;
+            reason: string;
+            count: number;
+            /** @description a few of the items, e.g. #12 */
+            examples: string[];
+        };
+        RestorePage: {
+            items: components["schemas"]["RestoreView"][];
+            nextCursor: string | null;
+        };
+        RestoreSourceView: {
+            /** Format: uuid */
+            organizationId: string;
+            /** Format: uuid */
+            repositoryId: string;
+            /** @example acme/widgets */
+            fullName: string;
+        };
+        RestoreTargetRequest: {
+            /**
+             * Format: uuid
+             * @description an organization of the same provider as the snapshot (for overwrite: the snapshot's own)
+             */
+            organizationId: string;
+            /**
+             * @description the new repository's name (for overwrite: the original's name)
+             * @example widgets-restored
+             */
+            repositoryName: string;
+            /**
+             * @description new-repository: created by the restore, must not exist yet; overwrite: the original, with "confirm"
+             * @enum {string}
+             */
+            mode: "new-repository" | "overwrite";
+        };
+        RestoreTargetView: {
+            /** Format: uuid */
+            organizationId: string;
+            repositoryName: string;
+            /** @enum {string} */
+            mode: "new-repository" | "overwrite";
+            /** @description known once the worker found or created the repository */
+            fullName: string | null;
+            url: string | null;
+        };
+        RestoreView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            snapshotId: string;
+            source: components["schemas"]["RestoreSourceView"];
+            target: components["schemas"]["RestoreTargetView"];
+            include: components["schemas"]["RestoreIncludeView"];
+            /** @enum {string} */
+            status: "queued" | "running" | "succeeded" | "partially-failed" | "failed";
+            /** @description what a running restore is doing (target, git, lfs, wiki, metadata, cleanup) */
+            statusDetail: string | null;
+            workerPool: string;
+            /** Format: date-time */
+            queuedAt: string;
+            /** Format: date-time */
+            startedAt: string | null;
+            /** Format: date-time */
+            finishedAt: string | null;
+            /** @description per item kind: git-refs, lfs-objects, wiki-refs, labels, milestones, issues, issue-comments, pull-requests, review-comments, reviews, releases, release-assets */
+            items: {
+                [key: string]: components["schemas"]["RestoreItemCountsView"];
+            };
+            /** @description what was left out, and why (what the provider cannot write) */
+            notRestored: components["schemas"]["RestoreNotRestoredView"][];
+            errors: components["schemas"]["RestoreErrorView"][];
         };
         RetentionRequest: {
             /**
@@ -973,6 +1430,36 @@ export interface components {
             newBytes: number;
             files: components["schemas"]["SnapshotFileView"][];
         };
+        StartedGitHubAppInstallationView: {
+            /** Format: uuid */
+            id: string;
+            appSlot: "main" | number;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** @enum {string} */
+            status: "pending" | "installed" | "refused" | "used";
+            /** @description GitHub's installation id: use it as installationId */
+            installationId: number | null;
+            account: components["schemas"]["InstalledAccountView"] | null;
+            refusal: components["schemas"]["GitHubAppRefusalView"] | null;
+            /** Format: date-time */
+            expiresAt: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            completedAt: string | null;
+            /** @description open it in a browser: the app's installation page on GitHub (state included) */
+            installUrl: string;
+        };
+        StartGitHubAppInstallationRequest: {
+            /** @description 'main' or an additional app #1–#10 */
+            appSlot: "main" | number;
+            /**
+             * Format: uuid
+             * @description additional apps: the organization whose credentials the installation adds to
+             */
+            organizationId?: string;
+        };
         SyncAccepted: {
             /** @enum {string} */
             status: "queued";
@@ -1002,7 +1489,7 @@ export interface components {
         };
         TokenAuthRequest: {
             /** @enum {string} */
-            method: "token";
+            method: "token" | "oauth" | "github-app";
             /** @description account username (GitHub login, GitLab username, DC user) */
             username?: string;
             /** @description account email (Bitbucket Cloud API tokens) */
@@ -1014,6 +1501,13 @@ export interface components {
             secretId?: string;
             /** @description the token itself; stored in the password manager once validated */
             secret?: string;
+            /**
+             * Format: uuid
+             * @description method oauth: a finished authorization (POST /v1/oauth/authorizations)
+             */
+            authorizationId?: string;
+            /** @description method github-app: the main GitHub App's installation id (POST /v1/github-apps/installations) */
+            installationId?: number;
         };
         UpdateOrganizationRequest: {
             autoAddNewRepositories?: boolean;
@@ -1190,6 +1684,479 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listGitHubApps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubAppList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    startGitHubAppInstallation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartGitHubAppInstallationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedGitHubAppInstallationView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getGitHubAppInstallation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GitHubAppInstallationView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listOAuthApps: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAppPage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    createOAuthApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthAppRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAppView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getOAuthApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAppView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    deleteOAuthApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    createOAuthAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOAuthAuthorizationRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedOAuthAuthorizationView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getOAuthAuthorization: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthAuthorizationView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2178,6 +3145,166 @@ export interface operations {
             };
             /** @description Unprocessable content */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    listRestores: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestorePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    startRestore: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description a retried request with the same key returns the first restore instead of starting another */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateRestoreRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+        };
+    };
+    getRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreView"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsView"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -26,8 +26,16 @@ export interface SimOrganization {
   memberPermission: RepositoryPermission;
 }
 
-/** GitHub credential kinds for now; GitLab and Bitbucket kinds arrive with their providers. */
-export type CredentialKind = 'classic' | 'fine-grained';
+/** GitHub credential kinds (OAuth tokens act as classic tokens with the granted scopes). */
+export type CredentialKind = 'classic' | 'fine-grained' | 'installation';
+
+/** What a GitHub App installation token may do: the installation's account and its permission on contents. */
+export interface SimInstallationGrant {
+  installationId: number;
+  /** lower-case login of the organization or user the app is installed on */
+  account: string;
+  contents: RepositoryPermission;
+}
 
 export interface SimCredential {
   /** The name tests refer to it by (`alice`, `alice-2`, `erin-fine-grained`). */
@@ -44,6 +52,12 @@ export interface SimCredential {
   repositories: 'all' | string[];
   /** Fine-grained tokens: contents permission. */
   permission: RepositoryPermission;
+  /** Short-lived tokens (OAuth, installation): real epoch ms from which the token is refused. */
+  expiresAtMs?: number;
+  /** Installation tokens: the installation they act for (their budget identity and access). */
+  installation?: SimInstallationGrant;
+  /** Installation tokens act as the app's bot, which is no seeded user. */
+  actor?: SimUser;
 }
 
 export interface RepositoryOwner {

@@ -14,6 +14,7 @@ export class World {
   private readonly orgsByLogin = new Map<string, SimOrganization>();
   private readonly credentialsByValue = new Map<string, SimCredential>();
   private readonly credentialsByName = new Map<string, SimCredential>();
+  private readonly issuedByValue = new Map<string, SimCredential>();
   private readonly repos = new Map<string, SimRepository>();
   private readonly reposById = new Map<number, SimRepository>();
 
@@ -35,6 +36,15 @@ export class World {
     if (this.credentialsByValue.has(credential.value)) throw new Error(`Token value of ${credential.name} is not unique`);
     this.credentialsByName.set(credential.name, credential);
     this.credentialsByValue.set(credential.value, credential);
+  }
+
+  /**
+   * A token issued at run time (OAuth, GitHub App installations): it authenticates like a seeded
+   * one but is no seeded credential (not listed, not in `tokens`).
+   */
+  issueCredential(credential: SimCredential): void {
+    if (this.credentialsByValue.has(credential.value) || this.issuedByValue.has(credential.value)) throw new Error('Issued token value is not unique');
+    this.issuedByValue.set(credential.value, credential);
   }
 
   addRepository(repo: SimRepository): void {
@@ -78,7 +88,7 @@ export class World {
   }
 
   credentialByValue(value: string): SimCredential | undefined {
-    return this.credentialsByValue.get(value);
+    return this.credentialsByValue.get(value) ?? this.issuedByValue.get(value);
   }
 
   credentials(): SimCredential[] {

@@ -2,6 +2,7 @@ import type { World } from '../../core/world/world';
 import type { SimRepository } from '../../core/world/world-model';
 import type { BitbucketCloudViewer } from './bitbucket-cloud-auth';
 import type { BitbucketCloudDirectory } from './bitbucket-cloud-directory';
+import { checkOAuthScope } from './bitbucket-cloud-oauth';
 
 /**
  * A privilege an endpoint needs, in both of Bitbucket Cloud's scope languages: API tokens carry
@@ -23,10 +24,15 @@ export const NEEDS = {
   pullrequest: { apiToken: 'read:pullrequest:bitbucket', accessToken: ['pullrequest'] },
   // The `repository` scope includes viewing the issue tracker (Bitbucket's scope reference); access tokens cannot hold `issue`.
   issue: { apiToken: 'read:issue:bitbucket', accessToken: ['issue', 'repository'] },
+  // Writes (Bitbucket's description names these scopes per operation).
+  repositoryAdmin: { apiToken: 'admin:repository:bitbucket', accessToken: ['repository:admin'] },
+  pullrequestWrite: { apiToken: 'write:pullrequest:bitbucket', accessToken: ['pullrequest:write'] },
+  // Issue writes are for API tokens only (x-atlassian-auth-types: api-token): access tokens cannot hold issue scopes.
+  issueWrite: { apiToken: 'write:issue:bitbucket', accessToken: null },
 } as const satisfies Record<string, ScopeNeed>;
 
 const IMPLIED_BY: Record<string, string[]> = {
-  repository: ['repository:write', 'pullrequest', 'pullrequest:write', 'project'],
+  repository: ['repository:write', 'repository:admin', 'pullrequest', 'pullrequest:write', 'project'],
   'repository:write': ['pullrequest:write'],
   pullrequest: ['pullrequest:write'],
   issue: ['issue:write'],
@@ -42,6 +48,7 @@ export type ScopeVerdict = { ok: true } | { ok: false; reason: 'scope'; required
 /** Whether the viewer's credential carries what the endpoint needs (anonymous callers need no scope). */
 export function checkScope(viewer: BitbucketCloudViewer, need: ScopeNeed): ScopeVerdict {
   if (viewer.kind === 'anonymous') return { ok: true };
+  if (viewer.kind === 'user' && viewer.credential.type === 'oauth') return checkOAuthScope(viewer.credential.scopes, need);
   if (viewer.kind === 'user') return viewer.credential.scopes.includes(need.apiToken) ? { ok: true } : { ok: false, reason: 'scope', required: need.apiToken };
   if (need.accessToken === null) return { ok: false, reason: 'credential-type' };
   if (need.accessToken.length === 0 || need.accessToken.some((s) => holds(viewer.credential.scopes, s))) return { ok: true };

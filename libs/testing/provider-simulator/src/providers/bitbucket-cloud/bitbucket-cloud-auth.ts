@@ -43,6 +43,13 @@ export function authenticate(world: World, directory: BitbucketCloudDirectory, h
   const credential = directory.credentialByValue(parsed.scheme === 'bearer' ? parsed.token : parsed.password);
   if (!credential) return { ok: false, appPassword: false };
   if (credential.type === 'app_password') return { ok: false, appPassword: true };
+  if (credential.type === 'oauth') {
+    // OAuth tokens: Bearer for REST, Basic x-token-auth (or Bearer) for git, until they expire
+    const expired = credential.expiresAtMs !== undefined && Date.now() >= credential.expiresAtMs;
+    const accepted = parsed.scheme === 'bearer' || (channel === 'git' && parsed.username === ACCESS_TOKEN_GIT_USERNAME);
+    const owner = credential.userId === null ? undefined : world.userById(credential.userId);
+    return accepted && !expired && owner ? { ok: true, viewer: { kind: 'user', identity: directory.identityOf(credential), user: owner, credential } } : { ok: false, appPassword: false };
+  }
 
   if (credential.userId === null) {
     const accepted = parsed.scheme === 'bearer' || (channel === 'git' && parsed.username === ACCESS_TOKEN_GIT_USERNAME);

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../core/clock';
 import type { IdentityLedger } from '../../core/identity-stats';
 import type { LfsActionTokens } from '../../core/lfs/lfs-action-tokens';
@@ -30,6 +31,8 @@ export interface CloudRequest {
   /** The absolute request URL as the client sent it. */
   url: URL;
   ser: CloudSerializerContext;
+  /** The request itself, for routes that read a body (writes). */
+  req: IncomingMessage;
 }
 
 export type CloudResult =

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { base62FromSeed, deriveSeed } from '../../core/seeding/seeded-random';
 import type { World } from '../../core/world/world';
 import type { SimRepository, SimUser } from '../../core/world/world-model';
@@ -8,7 +8,7 @@ import {
 } from './bitbucket-cloud-seed';
 
 /** What Bitbucket Cloud sends in `x-credential-type` (app passwords never get that far: they answer 401). */
-export type BitbucketCloudCredentialType = 'api_token' | 'app_password' | 'repo_access_token' | 'project_access_token' | 'workspace_access_token';
+export type BitbucketCloudCredentialType = 'api_token' | 'app_password' | 'repo_access_token' | 'project_access_token' | 'workspace_access_token' | 'oauth';
 
 export interface BitbucketCloudCredential {
   /** The name tests use (`bbc-alice`). */
@@ -26,6 +26,8 @@ export interface BitbucketCloudCredential {
   project: string | null;
   /** Repository tokens: their repository's lower-case slug. */
   repository: string | null;
+  /** OAuth access tokens: real epoch ms from which the token is refused. */
+  expiresAtMs?: number;
 }
 
 export interface BitbucketCloudProject {
@@ -116,9 +118,20 @@ export class BitbucketCloudDirectory {
     return [...this.byName.values()];
   }
 
-  /** Budgets belong to the user behind an API token, and to an access token itself. */
+  /** Budgets belong to the user behind an API token, to an access token itself, and to an OAuth consumer. */
   identityOf(credential: BitbucketCloudCredential): string {
+    if (credential.type === 'oauth') return `bitbucket-cloud:consumer:${credential.uuid}`;
     return credential.userId === null ? `bitbucket-cloud:token:${credential.uuid}` : `bitbucket-cloud:user:${credential.uuid}`;
+  }
+
+  /** An OAuth access token of a consumer for a user; `uuid` names the consumer (its budget). */
+  issueOAuthToken(userId: number, consumerKey: string, scopes: string[], expiresAtMs: number | null): string {
+    const value = randomBytes(32).toString('base64url');
+    this.byValue.set(value, {
+      name: `oauth-${this.byValue.size + 1}`, value, type: 'oauth', scopes: [...scopes], userId, uuid: this.uuid('oauth-consumer', consumerKey),
+      workspace: null, project: null, repository: null, ...(expiresAtMs === null ? {} : { expiresAtMs }),
+    });
+    return value;
   }
 
   userUuid(user: SimUser): string {
@@ -143,6 +156,11 @@ export class BitbucketCloudDirectory {
       this.traits.set(repo.id, traits);
     }
     return traits;
+  }
+
+  /** Project and issue tracker of a repository created or changed through the API. */
+  setTraits(repo: SimRepository, traits: BitbucketCloudRepositoryTraits): void {
+    this.traits.set(repo.id, traits);
   }
 
   project(repo: SimRepository): BitbucketCloudProject {

@@ -39,9 +39,20 @@ export function issueCommentsOf(repo: SimRepository, issueNumber: number): Issue
   return repo.metadata.issueComments.filter((c) => c.issueNumber === issueNumber).sort((a, b) => a.id - b.id);
 }
 
-/** Release assets of the world, offered as the repository's downloads (Bitbucket has no releases). */
+/** Files uploaded through `POST …/downloads`, per repository (they belong to no release). */
+const UPLOADED_DOWNLOADS = new WeakMap<SimRepository, ReleaseAssetRecord[]>();
+
+/** Release assets of the world, offered as the repository's downloads (Bitbucket has no releases), then uploaded ones. */
 export function downloadsOf(repo: SimRepository): ReleaseAssetRecord[] {
-  return repo.metadata.releases.flatMap((r) => r.assets);
+  return [...repo.metadata.releases.flatMap((r) => r.assets), ...(UPLOADED_DOWNLOADS.get(repo) ?? [])];
+}
+
+/** Stores an uploaded download; one with the same name is replaced, as Bitbucket does. */
+export function putDownload(repo: SimRepository, asset: ReleaseAssetRecord): void {
+  for (const release of repo.metadata.releases) release.assets = release.assets.filter((a) => a.name !== asset.name);
+  const uploaded = (UPLOADED_DOWNLOADS.get(repo) ?? []).filter((a) => a.name !== asset.name);
+  uploaded.push(asset);
+  UPLOADED_DOWNLOADS.set(repo, uploaded);
 }
 
 export function bitbucketCloudMetadataCounts(repo: SimRepository, directory: BitbucketCloudDirectory, refs: Record<string, string>): BitbucketCloudMetadataCounts {
@@ -55,4 +66,15 @@ export function bitbucketCloudMetadataCounts(repo: SimRepository, directory: Bit
     tags: Object.keys(refs).filter((r) => r.startsWith('refs/tags/')).length,
     downloads: downloadsOf(repo).length,
   };
+}
+
+/** Replies: a pull request or issue comment written with `parent.id` (by record, as ids are per world). */
+const REPLY_PARENTS = new WeakMap<IssueCommentRecord | ReviewCommentRecord, number>();
+
+export function setCommentParent(comment: IssueCommentRecord | ReviewCommentRecord, parentId: number): void {
+  REPLY_PARENTS.set(comment, parentId);
+}
+
+export function commentParentOf(comment: IssueCommentRecord | ReviewCommentRecord): number | null {
+  return REPLY_PARENTS.get(comment) ?? null;
 }

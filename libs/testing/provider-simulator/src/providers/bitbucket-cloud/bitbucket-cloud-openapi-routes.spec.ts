@@ -26,6 +26,18 @@ const spec = loadSharedSpec('bitbucket-cloud.openapi.json', 'Every route the sim
     expect(bitbucketCloudRestRouteTable().map(key).sort()).toEqual(sim.restRoutes()['bitbucket-cloud'].map(key).sort());
   });
 
+  it('serves the writes a restore needs, each one documented with that method', () => {
+    const writes = sim.restRoutes()['bitbucket-cloud'].filter((r) => r.method !== 'GET');
+    const repo = '/2.0/repositories/{workspace}/{repo_slug}';
+    expect(writes.map((r) => `${r.method} ${r.template}`).sort()).toEqual(
+      [
+        `POST ${repo}`, `PUT ${repo}`, `POST ${repo}/pullrequests`, `PUT ${repo}/pullrequests/{pull_request_id}`, `POST ${repo}/pullrequests/{pull_request_id}/decline`, `POST ${repo}/pullrequests/{pull_request_id}/comments`,
+        `POST ${repo}/issues`, `PUT ${repo}/issues/{issue_id}`, `POST ${repo}/issues/{issue_id}/comments`, `POST ${repo}/downloads`,
+      ].sort(),
+    );
+    expect(routesMissingFrom(description, writes, CLOUD_API_PREFIX)).toEqual([]);
+  });
+
   it('would catch an invented endpoint or a wrong method', () => {
     const invented = [
       { method: 'GET', template: '/2.0/repositories/{workspace}/{repo_slug}/backups' },

@@ -12,6 +12,7 @@ import { ProviderWorld, type ProviderRepositorySummary } from '../../core/seedin
 import type { RepositorySeed } from '../../core/seeding/seed-config';
 import type { SimRepository } from '../../core/world/world-model';
 import type { BitbucketCloudContext, CloudRoute } from './bitbucket-cloud-context';
+import { BitbucketCloudOAuthRoutes } from './bitbucket-cloud-oauth';
 import { BitbucketCloudDirectory } from './bitbucket-cloud-directory';
 import { DOWNLOAD_MEDIA_PREFIX, DownloadLinks } from './bitbucket-cloud-downloads';
 import { BitbucketCloudGitService, parseCloudGitTarget } from './bitbucket-cloud-git-service';
@@ -45,6 +46,8 @@ export class BitbucketCloudProvider implements ProviderPlugin {
   readonly id = 'bitbucket-cloud';
   private readonly rest: BitbucketCloudRestApi;
   private readonly git: BitbucketCloudGitService;
+  /** bitbucket.org's OAuth 2 for consumers: consent page and token endpoint */
+  readonly oauth: BitbucketCloudOAuthRoutes;
 
   private constructor(
     readonly host: ProviderWorld,
@@ -53,6 +56,7 @@ export class BitbucketCloudProvider implements ProviderPlugin {
   ) {
     this.rest = new BitbucketCloudRestApi(cloud);
     this.git = new BitbucketCloudGitService(cloud);
+    this.oauth = new BitbucketCloudOAuthRoutes(host.world, directory);
   }
 
   static async create(options: BitbucketCloudProviderOptions): Promise<BitbucketCloudProvider> {
@@ -88,6 +92,7 @@ export class BitbucketCloudProvider implements ProviderPlugin {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host ?? `127.0.0.1:${req.socket.localPort ?? 80}`;
     const url = new URL(req.url ?? '/', `http://${host}`);
+    if (await this.oauth.handle(req, res, url)) return;
     if (url.pathname.startsWith(DOWNLOAD_MEDIA_PREFIX)) {
       this.serveDownload(res, url);
       return;

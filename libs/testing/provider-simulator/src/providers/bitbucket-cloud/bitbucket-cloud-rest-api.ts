@@ -98,7 +98,7 @@ export class BitbucketCloudRestApi {
     const web = url.origin;
     let result: CloudResult;
     try {
-      result = await route.handler({ cloud: this.cloud, viewer, params: match.params, url, ser: { world: host.world, directory, api: `${web}${CLOUD_API_PREFIX}`, web, viewer } });
+      result = await route.handler({ cloud: this.cloud, viewer, params: match.params, url, ser: { world: host.world, directory, api: `${web}${CLOUD_API_PREFIX}`, web, viewer }, req });
       if (result.kind === 'page') {
         const page = pageOf(result.items, url, result.maxPagelen);
         const values = await result.render(page.items);

@@ -1,5 +1,3 @@
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { HttpRouter } from '../../core/http-router';
 import type { IssueRecord, SimRepository } from '../../core/world/world-model';
 import { canSee, canSeeWorkspace, NEEDS, type ScopeNeed } from './bitbucket-cloud-access';
@@ -7,7 +5,9 @@ import type { CloudRequest, CloudResult, CloudRoute } from './bitbucket-cloud-co
 import { DOWNLOAD_MEDIA_PREFIX } from './bitbucket-cloud-downloads';
 import { downloadsOf, issueCommentsOf, issuesOf, pullRequestCommentsOf, pullRequestsOf } from './bitbucket-cloud-metadata';
 import { compileQuery, type FieldAccessors } from './bitbucket-cloud-query';
+import { repositorySize } from './bitbucket-cloud-repository-size';
 import * as ser from './bitbucket-cloud-serializers';
+import { registerCloudWriteRoutes } from './bitbucket-cloud-write-routes';
 
 /** The API's prefix on its host (api.bitbucket.org/2.0). */
 export const CLOUD_API_PREFIX = '/2.0';
@@ -60,15 +60,6 @@ function filtered<T>(request: CloudRequest, items: T[], fields: FieldAccessors<T
   return items.filter(keep);
 }
 
-function repositorySize(repo: SimRepository): number {
-  try {
-    const pack = join(repo.gitDir, 'objects', 'pack');
-    return readdirSync(pack).reduce((n, f) => n + statSync(join(pack, f)).size, 0);
-  } catch {
-    return 0;
-  }
-}
-
 async function tagInfos(request: CloudRequest, repo: SimRepository): Promise<ser.TagInfo[]> {
   const format = ['%(refname:strip=2)', '%(objecttype)', '%(objectname)', '%(*objectname)', '%(contents:subject)', '%(taggerdate:iso-strict)', '%(taggername) %(taggeremail)', '%(committerdate:iso-strict)', '%(*committerdate:iso-strict)', '%(authorname) %(authoremail)', '%(*authorname) %(*authoremail)', '%(*contents:subject)'].join('%00');
   const out = await request.cloud.host.git.run(['--git-dir', repo.gitDir, 'for-each-ref', `--format=${format}`, 'refs/tags']);
@@ -92,8 +83,9 @@ async function tagInfos(request: CloudRequest, repo: SimRepository): Promise<ser
 
 const byNumber = (a: IssueRecord, b: IssueRecord): number => a.number - b.number;
 
-/** The endpoints a backup uses, with the shapes of Bitbucket Cloud's API 2.0. */
+/** The endpoints a backup uses, with the shapes of Bitbucket Cloud's API 2.0 (and those a restore writes with). */
 export function registerCloudRoutes(router: HttpRouter<CloudRoute>): void {
+  registerCloudWriteRoutes(router);
   router.add('GET', `${CLOUD_API_PREFIX}/user`, {
     need: NEEDS.user,
     handler: (request) => {
@@ -182,7 +174,7 @@ export function registerCloudRoutes(router: HttpRouter<CloudRoute>): void {
       id: (i) => i.number,
       title: (i) => i.title,
       state: (i) => (i.state === 'open' ? 'open' : 'resolved'),
-      kind: (i) => (i.labelNames.includes('enhancement') ? 'enhancement' : 'bug'),
+      kind: (i) => ser.issueKind(i),
       priority: () => 'major',
       created_on: (i) => i.createdAt,
       updated_on: (i) => i.updatedAt,

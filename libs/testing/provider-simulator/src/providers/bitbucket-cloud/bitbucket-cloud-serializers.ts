@@ -4,6 +4,7 @@ import type {
 } from '../../core/world/world-model';
 import type { BitbucketCloudViewer } from './bitbucket-cloud-auth';
 import type { BitbucketCloudDirectory } from './bitbucket-cloud-directory';
+import { commentParentOf } from './bitbucket-cloud-metadata';
 
 /** Where links point: the API (`…/2.0`) and the web/git host, both as the client reached them. */
 export interface CloudSerializerContext {
@@ -252,11 +253,25 @@ export function pullRequestComment(ctx: CloudSerializerContext, repo: SimReposit
     user: accountById(ctx, comment.authorId),
     deleted: false,
     ...(inline ? { inline: { from: null, to: comment.line, path: comment.path } } : {}),
+    ...replyTo(ctx, repo, `${pullUrl}/comments`, comment),
     type: 'pullrequest_comment',
     links: { self: href(`${pullUrl}/comments/${comment.id}`), html: href(`${ctx.web}/${repo.owner.login}/${repo.name}/pull-requests/${issue.number}/_/diff#comment-${comment.id}`) },
     pullrequest: { type: 'pullrequest', id: issue.number, title: issue.title, links: { self: href(pullUrl), html: href(`${ctx.web}/${repo.owner.login}/${repo.name}/pull-requests/${issue.number}`) } },
     pending: false,
   };
+}
+
+/** Bitbucket's issue kinds; the world keeps a kind other than `bug` as a label of that name. */
+export const ISSUE_KINDS = ['bug', 'enhancement', 'proposal', 'task'] as const;
+
+export function issueKind(record: IssueRecord): (typeof ISSUE_KINDS)[number] {
+  return ISSUE_KINDS.find((k) => k !== 'bug' && record.labelNames.includes(k)) ?? 'bug';
+}
+
+/** `parent` of a reply, as Bitbucket links it. */
+function replyTo(_ctx: CloudSerializerContext, _repo: SimRepository, commentsUrl: string, comment: IssueCommentRecord | ReviewCommentRecord): Json {
+  const parent = commentParentOf(comment);
+  return parent === null ? {} : { parent: { id: parent, links: { self: href(`${commentsUrl}/${parent}`) } } };
 }
 
 export function issue(ctx: CloudSerializerContext, repo: SimRepository, record: IssueRecord): Json {
@@ -281,7 +296,7 @@ export function issue(ctx: CloudSerializerContext, repo: SimRepository, record: 
     updated_on: bbDate(record.updatedAt),
     edited_on: null,
     state: record.state === 'open' ? 'open' : 'resolved',
-    kind: record.labelNames.includes('enhancement') ? 'enhancement' : 'bug',
+    kind: issueKind(record),
     priority: 'major',
     milestone: milestone ? { name: milestone.title, id: milestone.id, type: 'milestone', links: { self: href(`${ctx.api}/repositories/${repo.owner.login}/${repo.name}/milestones/${milestone.id}`) } } : null,
     version: null,
@@ -294,6 +309,7 @@ export function issue(ctx: CloudSerializerContext, repo: SimRepository, record: 
 export function issueComment(ctx: CloudSerializerContext, repo: SimRepository, record: IssueRecord, comment: IssueCommentRecord): Json {
   const issueUrl = `${ctx.api}/repositories/${repo.owner.login}/${repo.name}/issues/${record.number}`;
   return {
+    ...replyTo(ctx, repo, `${issueUrl}/comments`, comment),
     type: 'issue_comment',
     id: comment.id,
     created_on: bbDate(comment.createdAt),

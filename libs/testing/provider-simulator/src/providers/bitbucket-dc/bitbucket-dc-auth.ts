@@ -30,6 +30,7 @@ export function authenticate(directory: BitbucketDcDirectory, header: string | u
     if (candidate?.kind === 'personal' && user && decoded.slice(0, colon).toLowerCase() === user.login.toLowerCase()) credential = candidate;
   }
   if (!credential) return { ok: false, anonymous: false };
+  if (credential.expiresAtMs !== undefined && Date.now() >= credential.expiresAtMs) return { ok: false, anonymous: false };
   const identity = directory.identityOf(credential);
   if (credential.serviceUser) return { ok: true, viewer: { kind: 'service', identity, credential, serviceUser: credential.serviceUser } };
   const user = directory.userOf(credential);

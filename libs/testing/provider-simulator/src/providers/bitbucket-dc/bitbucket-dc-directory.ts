@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { deriveSeed } from '../../core/seeding/seeded-random';
 import type { World } from '../../core/world/world';
 import type { SimRepository, SimUser } from '../../core/world/world-model';
@@ -29,6 +29,8 @@ export interface BitbucketDcCredential {
   repository: string | null;
   /** Project and repository tokens act as this service user. */
   serviceUser: BitbucketDcServiceUser | null;
+  /** OAuth access tokens: real epoch ms from which the token is refused. */
+  expiresAtMs?: number;
 }
 
 export type Level = 0 | 1 | 2 | 3;
@@ -154,6 +156,18 @@ export class BitbucketDcDirectory {
     const credential: BitbucketDcCredential = { ...input, id, value, serviceUser };
     this.byName.set(credential.name, credential);
     this.byValue.set(value, credential);
+  }
+
+  /** An OAuth access token of a user (an application link's grant): Bearer, like a personal token, until it expires. */
+  issueOAuthToken(userId: number, permissions: BitbucketDcPermission[], expiresAtMs: number | null): string {
+    const id = String(200_000_000_000 + this.byValue.size);
+    const value = randomBytes(32).toString('base64url');
+    const credential: BitbucketDcCredential = {
+      name: `oauth-${id}`, value, id, kind: 'personal', permissions, userId, project: null, repository: null, serviceUser: null,
+      ...(expiresAtMs === null ? {} : { expiresAtMs }),
+    };
+    this.byValue.set(value, credential);
+    return value;
   }
 
   userOf(credential: BitbucketDcCredential): SimUser | undefined {

@@ -32,7 +32,8 @@ export function pullRequestsOf(repo: SimRepository): IssueRecord[] {
 /** A pull request's activities, newest first as Data Center lists them. */
 export function activitiesOf(repo: SimRepository, pull: IssueRecord): DcActivity[] {
   const out: DcActivity[] = [{ kind: 'opened', id: pull.pull?.id ?? pull.id, at: pull.createdAt, userId: pull.authorId }];
-  for (const comment of repo.metadata.issueComments) if (comment.issueNumber === pull.number) out.push({ kind: 'comment', id: comment.id, at: comment.createdAt, comment });
+  // replies are no activities of their own: they are nested in the comment they answer
+  for (const comment of repo.metadata.issueComments) if (comment.issueNumber === pull.number && !REPLY_PARENTS.has(comment)) out.push({ kind: 'comment', id: comment.id, at: comment.createdAt, comment });
   for (const comment of repo.metadata.reviewComments) if (comment.pullNumber === pull.number) out.push({ kind: 'comment', id: comment.id, at: comment.createdAt, comment });
   for (const review of repo.metadata.reviews) if (review.pullNumber === pull.number) out.push({ kind: 'review', id: review.id, at: review.submittedAt, review });
   if (pull.state === 'closed' && pull.closedAt) {
@@ -50,4 +51,16 @@ export function bitbucketDcMetadataCounts(repo: SimRepository, refs: Record<stri
     reviews: activities.filter((a) => a.kind === 'review').length,
     tags: Object.keys(refs).filter((r) => r.startsWith('refs/tags/')).length,
   };
+}
+
+/** Replies (comments written with `parent.id`): record -> the id of the comment they answer. */
+const REPLY_PARENTS = new WeakMap<IssueCommentRecord, number>();
+
+export function setReplyParent(reply: IssueCommentRecord, parentId: number): void {
+  REPLY_PARENTS.set(reply, parentId);
+}
+
+/** The replies to a comment of a pull request, oldest first. */
+export function repliesOf(repo: SimRepository, commentId: number): IssueCommentRecord[] {
+  return repo.metadata.issueComments.filter((c) => REPLY_PARENTS.get(c) === commentId).sort((a, b) => a.id - b.id);
 }

@@ -27,6 +27,19 @@ const SERVER_PREFIX = '/rest';
     expect(bitbucketDcRestRouteTable().map(key).sort()).toEqual(sim.restRoutes()['bitbucket-dc'].map(key).sort());
   });
 
+  it('serves the writes a restore needs (and the reads that come with them), each one documented with that method', () => {
+    const repo = '/rest/api/latest/projects/{projectKey}/repos/{repositorySlug}';
+    const restore = [
+      'POST /rest/api/latest/projects/{projectKey}/repos', `PUT ${repo}/default-branch`, `GET ${repo}/default-branch`, `POST ${repo}/pull-requests`,
+      `GET ${repo}/pull-requests/{pullRequestId}`, `PUT ${repo}/pull-requests/{pullRequestId}`, `POST ${repo}/pull-requests/{pullRequestId}/decline`, `POST ${repo}/pull-requests/{pullRequestId}/comments`,
+    ];
+    const served = sim.restRoutes()['bitbucket-dc'];
+    const key = (r: { method: string; template: string }): string => `${r.method} ${r.template}`;
+    expect(served.map(key)).toEqual(expect.arrayContaining(restore));
+    expect(served.filter((r) => r.method !== 'GET').map(key).sort()).toEqual(restore.filter((r) => !r.startsWith('GET ')).sort());
+    expect(routesMissingFrom(description, served.filter((r) => restore.includes(key(r))), SERVER_PREFIX)).toEqual([]);
+  });
+
   it('would catch an invented endpoint or a wrong method', () => {
     const invented = [
       { method: 'GET', template: '/rest/api/latest/projects/{projectKey}/repos/{repositorySlug}/issues' },

@@ -11,6 +11,7 @@ import type { ProviderPlugin } from '../../core/provider-plugin';
 import { ProviderWorld, type ProviderRepositorySummary } from '../../core/seeding/provider-world';
 import type { RepositorySeed } from '../../core/seeding/seed-config';
 import type { SimRepository } from '../../core/world/world-model';
+import { BitbucketDcOAuthRoutes } from './bitbucket-dc-oauth-routes';
 import { BitbucketDcDirectory } from './bitbucket-dc-directory';
 import { BitbucketDcGitService, parseDcGitTarget } from './bitbucket-dc-git-service';
 import { bitbucketDcMetadataCounts, type BitbucketDcMetadataCounts } from './bitbucket-dc-metadata';
@@ -38,6 +39,8 @@ export class BitbucketDcProvider implements ProviderPlugin {
   readonly id = 'bitbucket-dc';
   private readonly rest: BitbucketDcRestApi;
   private readonly git: BitbucketDcGitService;
+  /** Data Center's OAuth 2 provider: consent page and token endpoint */
+  readonly oauth: BitbucketDcOAuthRoutes;
 
   private constructor(
     readonly host: ProviderWorld,
@@ -46,6 +49,7 @@ export class BitbucketDcProvider implements ProviderPlugin {
   ) {
     this.rest = new BitbucketDcRestApi(dc);
     this.git = new BitbucketDcGitService(dc);
+    this.oauth = new BitbucketDcOAuthRoutes(host.world, directory);
   }
 
   static async create(options: BitbucketDcProviderOptions): Promise<BitbucketDcProvider> {
@@ -80,6 +84,7 @@ export class BitbucketDcProvider implements ProviderPlugin {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const hostHeader = req.headers.host ?? `127.0.0.1:${req.socket.localPort ?? 80}`;
     const url = new URL(req.url ?? '/', `http://${hostHeader}`);
+    if (await this.oauth.handle(req, res, url)) return;
     const target = parseDcGitTarget(url.pathname);
     if (target) {
       await this.git.handle(req, res, url, target);

@@ -56,7 +56,7 @@ export class BitbucketDcRestApi {
       this.json(res, 404, errors(`No resource at ${url.pathname}`), headers);
       return;
     }
-    let result: DcResult = await match.route.handler({ dc: this.dc, viewer, params: match.params, url, ser: { world: host.world, directory, base: url.origin, viewer } });
+    let result: DcResult = await match.route.handler({ dc: this.dc, viewer, params: match.params, url, ser: { world: host.world, directory, base: url.origin, viewer }, req });
     if (result.kind === 'page') {
       const page = dcPage(result.items, url);
       result = { kind: 'json', status: 200, body: { ...page.body, values: await result.render(page.items) } };

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../core/clock';
 import type { HttpRouter } from '../../core/http-router';
 import type { IdentityLedger } from '../../core/identity-stats';
@@ -10,6 +11,7 @@ import { activitiesOf, pullRequestsOf, type DcActivity } from './bitbucket-dc-me
 import type { ResolvedBitbucketDcOptions } from './bitbucket-dc-options';
 import type { BitbucketDcRateLimits } from './bitbucket-dc-rate-limits';
 import * as ser from './bitbucket-dc-serializers';
+import { registerDcWriteRoutes } from './bitbucket-dc-write-routes';
 
 /** Data Center's REST prefix; `/rest/api/1.0` is served too (as an alias of `latest`). */
 export const DC_API_PREFIX = '/rest/api/latest';
@@ -31,6 +33,8 @@ export interface DcRequest {
   params: Record<string, string>;
   url: URL;
   ser: ser.DcSerializerContext;
+  /** The request itself, for routes that read a body (writes). */
+  req: IncomingMessage;
 }
 
 export type DcResult =
@@ -84,8 +88,9 @@ async function tags(request: DcRequest, repo: SimRepository): Promise<ser.DcTag[
   return refs.filter((r) => r.name.startsWith('refs/tags/')).map((r) => ({ name: r.name.slice('refs/tags/'.length), object: r.sha, commit: r.peeled ?? r.sha }));
 }
 
-/** The endpoints a backup uses, with Data Center's shapes. */
+/** The endpoints a backup uses, with Data Center's shapes (and those a restore writes with). */
 export function registerDcRoutes(router: HttpRouter<DcRoute>): void {
+  registerDcWriteRoutes(router);
   router.add('GET', `${DC_API_PREFIX}/users/{userSlug}`, (request) => {
     const { directory, host } = request.dc;
     const slug = request.params.userSlug.toLowerCase();

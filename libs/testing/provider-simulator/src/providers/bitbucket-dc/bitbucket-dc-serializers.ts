@@ -1,8 +1,8 @@
 import type { World } from '../../core/world/world';
-import type { IssueRecord, SimOrganization, SimRepository, SimUser } from '../../core/world/world-model';
+import type { IssueCommentRecord, IssueRecord, ReviewCommentRecord, SimOrganization, SimRepository, SimUser } from '../../core/world/world-model';
 import type { BitbucketDcViewer } from './bitbucket-dc-auth';
 import type { BitbucketDcDirectory, BitbucketDcServiceUser } from './bitbucket-dc-directory';
-import type { DcActivity } from './bitbucket-dc-metadata';
+import { repliesOf, type DcActivity } from './bitbucket-dc-metadata';
 
 export interface DcSerializerContext {
   world: World;
@@ -147,24 +147,29 @@ export function activity(ctx: DcSerializerContext, repo: SimRepository, item: Dc
       return { ...base, user: userById(ctx, item.review.authorId), action: REVIEW_ACTIONS[item.review.state] ?? 'REVIEWED' };
     case 'comment': {
       const c = item.comment;
-      const anchor = 'path' in c ? { line: c.line, lineType: 'ADDED', fileType: 'TO', path: c.path, diffType: 'EFFECTIVE', orphaned: false } : undefined;
-      const comment = {
-        properties: { repositoryId: repo.id },
-        id: c.id,
-        version: 0,
-        text: c.body,
-        author: userById(ctx, c.authorId),
-        createdDate: ms(c.createdAt),
-        updatedDate: ms(c.updatedAt),
-        comments: [],
-        tasks: [],
-        severity: 'NORMAL',
-        state: 'OPEN',
-        ...(anchor ? { anchor } : {}),
-      };
-      return { ...base, user: userById(ctx, c.authorId), action: 'COMMENTED', commentAction: 'ADDED', comment, ...(anchor ? { commentAnchor: anchor } : {}) };
+      const body = comment(ctx, repo, c);
+      return { ...base, user: userById(ctx, c.authorId), action: 'COMMENTED', commentAction: 'ADDED', comment: body, ...(body.anchor ? { commentAnchor: body.anchor } : {}) };
     }
   }
+}
+
+/** A pull request comment (RestComment); inline ones carry their `anchor`. */
+export function comment(ctx: DcSerializerContext, repo: SimRepository, c: IssueCommentRecord | ReviewCommentRecord): Json {
+  const anchor = 'path' in c ? { line: c.line, lineType: 'ADDED', fileType: 'TO', path: c.path, diffType: 'EFFECTIVE', orphaned: false } : undefined;
+  return {
+    properties: { repositoryId: repo.id },
+    id: c.id,
+    version: 0,
+    text: c.body,
+    author: userById(ctx, c.authorId),
+    createdDate: ms(c.createdAt),
+    updatedDate: ms(c.updatedAt),
+    comments: repliesOf(repo, c.id).map((reply) => comment(ctx, repo, reply)),
+    tasks: [],
+    severity: 'NORMAL',
+    state: 'OPEN',
+    ...(anchor ? { anchor } : {}),
+  };
 }
 
 export interface DcTag {

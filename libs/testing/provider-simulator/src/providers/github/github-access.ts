@@ -5,6 +5,8 @@ import type { GithubViewer } from './github-auth';
 /** What the user behind the viewer may do on a repository, before token restrictions. */
 function userPermission(world: World, viewer: GithubViewer, repo: SimRepository): 'none' | 'read' | 'write' {
   if (viewer.kind !== 'user') return 'none';
+  const installation = viewer.credential.installation;
+  if (installation) return repo.owner.login.toLowerCase() === installation.account ? installation.contents : 'none';
   if (repo.owner.kind === 'user') return repo.owner.id === viewer.user.id ? 'write' : 'none';
   const org = world.organization(repo.owner.login);
   const role = org?.members.get(viewer.user.id);
@@ -28,12 +30,14 @@ export function canRead(world: World, viewer: GithubViewer, repo: SimRepository)
   if (!repo.private) return true;
   if (viewer.kind !== 'user' || userPermission(world, viewer, repo) === 'none') return false;
   const { credential } = viewer;
+  if (credential.kind === 'installation') return true;
   return credential.kind === 'classic' ? hasScope(credential, 'repo') : fineGrainedGrant(credential, repo, viewer.user.id);
 }
 
 export function canWrite(world: World, viewer: GithubViewer, repo: SimRepository): boolean {
   if (viewer.kind !== 'user' || userPermission(world, viewer, repo) !== 'write') return false;
   const { credential } = viewer;
+  if (credential.kind === 'installation') return true;
   if (credential.kind === 'classic') return hasScope(credential, 'repo') || (!repo.private && hasScope(credential, 'public_repo'));
   return credential.permission === 'write' && fineGrainedGrant(credential, repo, viewer.user.id);
 }

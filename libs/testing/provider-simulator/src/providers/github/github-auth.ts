@@ -12,6 +12,10 @@ export function userIdentity(user: SimUser): string {
   return `github:user:${user.id}`;
 }
 
+export function installationIdentity(installationId: number): string {
+  return `github:installation:${installationId}`;
+}
+
 export function anonymousIdentity(ip: string): string {
   return `github:ip:${ip}`;
 }
@@ -27,9 +31,12 @@ export function authenticate(world: World, authorization: string | undefined, ip
   }
   const token = tokenFromHeader(authorization.trim());
   const credential = token === undefined ? undefined : world.credentialByValue(token);
-  const user = credential ? world.userById(credential.userId) : undefined;
+  const user = credential ? (credential.actor ?? world.userById(credential.userId)) : undefined;
   if (!credential || !user) return { ok: false };
-  return { ok: true, viewer: { kind: 'user', identity: userIdentity(user), user, credential } };
+  if (credential.expiresAtMs !== undefined && Date.now() >= credential.expiresAtMs) return { ok: false };
+  // an installation token's budget is its installation's, not its bot's
+  const identity = credential.installation ? installationIdentity(credential.installation.installationId) : userIdentity(user);
+  return { ok: true, viewer: { kind: 'user', identity, user, credential } };
 }
 
 function tokenFromHeader(header: string): string | undefined {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../core/clock';
 import type { GitRunner } from '../../core/git/git-runner';
 import type { RefCache } from '../../core/git/ref-cache';
@@ -23,4 +24,6 @@ export interface GithubContext {
   lfs: LfsObjectStore;
   lfsTokens: LfsActionTokens;
   mutations: RepositoryMutations;
+  /** OAuth consent, App installation pages and the `/app` API, answered before the REST pipeline */
+  webFlows?: { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> };
 }

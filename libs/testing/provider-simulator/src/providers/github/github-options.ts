@@ -20,6 +20,10 @@ export interface GithubSimulatorOptions {
   pointsPerMinutePerEndpoint?: number | null;
   /** Lifetime of LFS action hrefs, in simulated seconds. Default 3600. */
   lfsActionExpiresSeconds?: number;
+  /** Content-creating requests (issues, comments, repositories, releases…) per identity per minute. Default 80, as on GitHub. */
+  contentCreationPerMinute?: number;
+  /** Content-creating requests per identity per hour. Default 500, as on GitHub. */
+  contentCreationPerHour?: number;
 }
 
 export type ResolvedGithubOptions = Required<Omit<GithubSimulatorOptions, 'pointsPerMinutePerEndpoint'>> & {
@@ -38,6 +42,8 @@ export function resolveGithubOptions(options: GithubSimulatorOptions = {}): Reso
     secondaryRetryAfterSeconds: options.secondaryRetryAfterSeconds ?? 60,
     pointsPerMinutePerEndpoint: options.pointsPerMinutePerEndpoint ?? null,
     lfsActionExpiresSeconds: options.lfsActionExpiresSeconds ?? 3600,
+    contentCreationPerMinute: options.contentCreationPerMinute ?? 80,
+    contentCreationPerHour: options.contentCreationPerHour ?? 500,
   };
   for (const [key, value] of Object.entries(resolved)) {
     if (value !== null && (!Number.isFinite(value) || value <= 0)) throw new Error(`github.${key} must be a positive number, got ${String(value)}`);

@@ -6,7 +6,9 @@ import type { ResolvedGithubOptions } from './github-options';
 
 export type GithubResource = 'core' | 'search' | 'graphql';
 
-export type SecondaryVerdict = { refused: false } | { refused: true; reason: 'concurrency' | 'retry-after' | 'points'; retryAfterSeconds: number };
+export type SecondaryVerdict =
+  | { refused: false }
+  | { refused: true; reason: 'concurrency' | 'retry-after' | 'points' | 'content-creation'; retryAfterSeconds: number };
 
 /**
  * GitHub's limits for one simulator: the primary budget per identity and resource (a fixed window
@@ -17,6 +19,9 @@ export class GithubRateLimits {
   private readonly userModels: Record<GithubResource, FixedWindowModel>;
   private readonly anonymousModels: Record<GithubResource, FixedWindowModel>;
   private readonly points: SlidingWindowModel | null;
+  /** GitHub's content-creation limits: 80 a minute and 500 an hour per identity by default. */
+  private readonly creationsPerMinute: SlidingWindowModel;
+  private readonly creationsPerHour: SlidingWindowModel;
   private readonly blockedUntil = new Map<string, number>();
 
   constructor(
@@ -37,6 +42,8 @@ export class GithubRateLimits {
       graphql: new FixedWindowModel({ limit: options.graphqlLimit, windowMs: window }),
     };
     this.points = options.pointsPerMinutePerEndpoint === null ? null : new SlidingWindowModel({ limit: options.pointsPerMinutePerEndpoint, windowMs: minute });
+    this.creationsPerMinute = new SlidingWindowModel({ limit: options.contentCreationPerMinute, windowMs: minute });
+    this.creationsPerHour = new SlidingWindowModel({ limit: options.contentCreationPerHour, windowMs: clock.durationMs(3600) });
   }
 
   consumePrimary(viewer: GithubViewer, resource: GithubResource): RateDecision {
@@ -57,9 +64,10 @@ export class GithubRateLimits {
 
   /**
    * Secondary limits, checked before any budget is spent: a penalty still running, too many requests
-   * in flight (the ledger counts this one already), or too many points on one endpoint.
+   * in flight (the ledger counts this one already), too many points on one endpoint (writes cost 5),
+   * or too much content created in the last minute or hour.
    */
-  checkSecondary(identity: string, endpoint: string, method: string, countPoints = true): SecondaryVerdict {
+  checkSecondary(identity: string, endpoint: string, method: string, countPoints = true, createsContent = false): SecondaryVerdict {
     const now = this.clock.now();
     const blocked = this.blockedUntil.get(identity) ?? 0;
     if (now < blocked) return { refused: true, reason: 'retry-after', retryAfterSeconds: Math.max(1, Math.ceil((blocked - now) / 1000)) };
@@ -68,16 +76,23 @@ export class GithubRateLimits {
       const cost = method === 'GET' || method === 'HEAD' ? 1 : 5;
       if (!this.points.consume(`${identity} ${method} ${endpoint}`, now, { cost }).allowed) return this.penalise(identity, 'points');
     }
+    if (createsContent) {
+      if (!this.creationsPerMinute.peek(identity, now).allowed || !this.creationsPerHour.peek(identity, now).allowed) return this.penalise(identity, 'content-creation');
+      this.creationsPerMinute.consume(identity, now);
+      this.creationsPerHour.consume(identity, now);
+    }
     return { refused: false };
   }
 
   reset(): void {
     for (const model of [...Object.values(this.userModels), ...Object.values(this.anonymousModels)]) model.reset();
     this.points?.reset();
+    this.creationsPerMinute.reset();
+    this.creationsPerHour.reset();
     this.blockedUntil.clear();
   }
 
-  private penalise(identity: string, reason: 'concurrency' | 'points'): SecondaryVerdict {
+  private penalise(identity: string, reason: 'concurrency' | 'points' | 'content-creation'): SecondaryVerdict {
     const retryAfterSeconds = Math.max(1, Math.ceil(this.clock.durationMs(this.options.secondaryRetryAfterSeconds) / 1000));
     const until = this.clock.now() + retryAfterSeconds * 1000;
     this.blockedUntil.set(identity, until);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sleep } from '../../core/clock';
-import { clientIp, headerValue, send, type HeaderMap } from '../../core/http-io';
+import { clientIp, headerValue, readBody, RequestBodyTooLargeError, send, type HeaderMap } from '../../core/http-io';
 import { HttpRouter } from '../../core/http-router';
 import type { RequestTicket } from '../../core/identity-stats';
 import type { RateDecision } from '../../core/rate-models';
@@ -11,6 +11,7 @@ import { etagFor, ifNoneMatchHits } from './github-etag';
 import { pageRange } from './github-pagination';
 import type { GithubResource } from './github-rate-limits';
 import { registerRepositoryRoutes } from './github-repository-routes';
+import { registerWriteRoutes } from './github-write-routes';
 import { commonHeaders, errorBody, primaryExceededBody, rateLimitHeaders, secondaryExceededBody } from './github-responses';
 import type { RestContext, RestResult, RestRoute } from './github-rest-types';
 
@@ -26,6 +27,7 @@ export class GithubRestApi {
   constructor(private readonly gh: GithubContext) {
     registerAccountRoutes(this.router);
     registerRepositoryRoutes(this.router);
+    registerWriteRoutes(this.router);
   }
 
   async handle(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
@@ -47,7 +49,7 @@ export class GithubRestApi {
     const base = commonHeaders(viewer, route?.acceptedScopes ?? '');
 
     if (!free) {
-      const secondary = limits.checkSecondary(viewer.identity, match?.route.template ?? path, method);
+      const secondary = limits.checkSecondary(viewer.identity, match?.route.template ?? path, method, true, route?.creates === true);
       if (secondary.refused) {
         ledger.refused(ticket, `secondary-${secondary.reason}`);
         const id = String(base['x-github-request-id']);
@@ -76,15 +78,28 @@ export class GithubRestApi {
       this.finish(res, viewer, resource, decision, base, 404, Buffer.from(JSON.stringify(errorBody(404, 'Not Found'))), JSON_TYPE);
       return;
     }
+    let body: Buffer = Buffer.alloc(0);
+    if (method !== 'GET' && method !== 'HEAD') {
+      try {
+        body = await readBody(req, 100 * 1024 * 1024);
+      } catch (error) {
+        if (!(error instanceof RequestBodyTooLargeError)) throw error;
+        this.finish(res, viewer, resource, decision, base, 413, Buffer.from(JSON.stringify(errorBody(413, 'Request body too large'))), JSON_TYPE);
+        return;
+      }
+    }
     const ctx: RestContext = {
       world,
       viewer,
       params: match.params,
       url,
       headers: req.headers,
-      ser: { world, api: `${url.origin}${url.pathname.startsWith('/api/v3') ? '/api/v3' : ''}`, web: url.origin },
+      ser: { world, api: `${url.origin}${url.pathname.startsWith('/api/v3') || url.pathname.startsWith('/api/uploads') ? '/api/v3' : ''}`, web: url.origin },
       refs: this.gh.refs,
       limits,
+      body,
+      storage: { reposRoot: this.gh.reposRoot, git: this.gh.git, refs: this.gh.refs },
+      nowMs: () => this.gh.clock.now(),
     };
     const result = await match.route.handler.handler(ctx);
     await this.respond(req, res, ticket, viewer, resource, decision, base, result, url, free);

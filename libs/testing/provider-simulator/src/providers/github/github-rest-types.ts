@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { HeaderMap } from '../../core/http-io';
 import type { RefCache } from '../../core/git/ref-cache';
+import type { RepositoryStorage } from '../../core/world/empty-repository';
 import type { World } from '../../core/world/world';
 import type { GithubViewer } from './github-auth';
 import type { GithubRateLimits, GithubResource } from './github-rate-limits';
@@ -16,6 +17,12 @@ export interface RestContext {
   ser: SerializerContext;
   refs: RefCache;
   limits: GithubRateLimits;
+  /** The request body (empty for GET); writes parse it with `jsonBody`. */
+  body: Buffer;
+  /** Where repositories created through the API go, and the git that writes refs. */
+  storage: RepositoryStorage;
+  /** The simulator clock, in ms (scaled time). */
+  nowMs(): number;
 }
 
 export type RestResult =
@@ -29,6 +36,8 @@ export interface RestRoute {
   resource: GithubResource;
   /** Not charged and never a violation (`/rate_limit`). */
   free?: boolean;
+  /** Creates content (an issue, a comment, a repository…): counts against the content-creation limits. */
+  creates?: boolean;
   /** Value of `X-Accepted-OAuth-Scopes`. */
   acceptedScopes: string;
 }

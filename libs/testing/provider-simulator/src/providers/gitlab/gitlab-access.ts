@@ -10,11 +10,13 @@ const USER_READ_SCOPES = ['api', 'read_api', 'read_user'];
 const GIT_READ_SCOPES = ['api', 'read_repository', 'write_repository'];
 const GIT_WRITE_SCOPES = ['api', 'write_repository'];
 
-/** Which scopes a route accepts: `any` for the token's own details, `user` for `/user`, `api` for the rest. */
-export type ScopeRule = 'any' | 'user' | 'api';
+/** Which scopes a route accepts: `any` for the token's own details, `user` for `/user`, `api` for the rest, `write` for writes (`api` only). */
+export type ScopeRule = 'any' | 'user' | 'api' | 'write';
+
+const API_WRITE_SCOPES = ['api'];
 
 export function acceptedScopes(rule: ScopeRule): string[] | null {
-  return rule === 'any' ? null : rule === 'user' ? USER_READ_SCOPES : API_READ_SCOPES;
+  return rule === 'any' ? null : rule === 'user' ? USER_READ_SCOPES : rule === 'write' ? API_WRITE_SCOPES : API_READ_SCOPES;
 }
 
 export function hasAnyScope(token: GitlabToken, scopes: readonly string[]): boolean {

@@ -1,5 +1,6 @@
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { GITLAB_CONTRACT, matchGitlabContract } from './gitlab-contract';
+import { GITLAB_WRITE_CONTRACT } from './gitlab-write-contract';
 import { gitlabGet, gitlabSmallSeed, walkGitlabPages } from './gitlab-test-support';
 
 type Json = Record<string, unknown>;
@@ -233,7 +234,7 @@ describe('GitLab simulator REST API', () => {
 
   it('serves exactly the routes of the hand-written contract, with the fields it promises', async () => {
     const served = sim.restRoutes().gitlab.map((r) => `${r.method} ${r.template}`).sort();
-    expect(served).toEqual(GITLAB_CONTRACT.map((e) => `${e.method} ${e.path}`).sort());
+    expect(served).toEqual([...GITLAB_CONTRACT, ...GITLAB_WRITE_CONTRACT].map((e) => `${e.method} ${e.path}`).sort());
     const alice = (await gitlabGet<Json>(`${api}/user`, token('gl-alice'))).body;
     const release = (await gitlabGet<Array<{ assets: { links: Array<{ url: string }> } }>>(`${project('acme/lfs-wiki')}/releases`, token('gl-alice'))).body[0];
     const upload = release.assets.links.map((l) => /\/uploads\/(.+)$/.exec(l.url)?.[1]).find(Boolean) ?? '';

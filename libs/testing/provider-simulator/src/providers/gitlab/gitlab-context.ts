@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../../core/clock';
 import type { GitRunner } from '../../core/git/git-runner';
 import type { RefCache } from '../../core/git/ref-cache';
@@ -26,4 +27,6 @@ export interface GitlabContext {
   lfs: LfsObjectStore;
   lfsTokens: LfsActionTokens;
   mutations: RepositoryMutations;
+  /** the OAuth consent page and token endpoint, answered before the API and git */
+  webFlows?: { handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> };
 }

@@ -6,6 +6,8 @@ import type { RequestTicket } from '../../core/identity-stats';
 import type { LfsOperation } from '../../core/lfs/lfs-action-tokens';
 import { answerLfsBatch, LFS_MEDIA_TYPE, LfsBatchRequestError, parseLfsBatchRequest } from '../../core/lfs/lfs-batch';
 import { LfsObjectMismatchError, OID_PATTERN } from '../../core/lfs/lfs-object-store';
+import { WIKI_BRANCH } from '../../core/seeding/repository-content';
+import { createWikiRepository } from '../../core/world/empty-repository';
 import { canUseGitRead, canUseGitWrite, type GitlabViewer } from './gitlab-access';
 import { authenticateGit } from './gitlab-auth';
 import type { GitlabContext } from './gitlab-context';
@@ -72,14 +74,17 @@ export class GitlabGitService {
       return;
     }
     const viewer = auth.viewer;
-    const gitDir = project ? (target.wiki ? project.repo.wikiGitDir : project.repo.gitDir) : null;
+    const writing = service === 'git-receive-pack';
+    let gitDir = project ? (target.wiki ? project.repo.wikiGitDir : project.repo.gitDir) : null;
+    if (!gitDir && project && target.wiki && this.createsWikiOnAccess(viewer, project, writing)) {
+      gitDir = await createWikiRepository({ reposRoot: this.ctx.reposRoot, git: this.ctx.git, refs: this.ctx.refs }, project.repo, WIKI_BRANCH);
+    }
     if (!project || !gitDir || !this.ctx.access.canReadCode(viewer, project)) {
       // Anonymous callers are asked for credentials; others learn nothing.
       if (viewer.kind === 'anonymous') fail(401, ACCESS_DENIED, WWW_AUTHENTICATE);
       else fail(404, NOT_FOUND);
       return;
     }
-    const writing = service === 'git-receive-pack';
     if (!this.admit(res, viewer.identity, isBatch)) return;
     if (viewer.kind === 'user' && !(writing ? canUseGitWrite(viewer.token) : canUseGitRead(viewer.token))) {
       fail(403, writing ? 'You are not allowed to push code to this project.' : 'You are not allowed to download code.');
@@ -106,6 +111,16 @@ export class GitlabGitService {
       remoteAddr: clientIp(req),
     });
     if (writing && method === 'POST' && status === 200 && !target.wiki) this.ctx.mutations.touchPushed(project.repo);
+  }
+
+  /**
+   * An enabled wiki without pages has no repository yet: git access by someone who may read (or,
+   * for a push, push to) the project creates it, empty, as GitLab does on demand.
+   */
+  private createsWikiOnAccess(viewer: GitlabViewer, project: GitlabProject, writing: boolean): boolean {
+    if (project.wikiEnabled !== true || !this.ctx.access.canReadCode(viewer, project)) return false;
+    if (!writing) return viewer.kind === 'anonymous' || canUseGitRead(viewer.token);
+    return viewer.kind === 'user' && canUseGitWrite(viewer.token) && this.ctx.access.canPush(viewer, project);
   }
 
   /** Counts the request against the identity's git budget; undefined when throttled (already answered). */

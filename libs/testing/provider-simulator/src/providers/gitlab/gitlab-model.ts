@@ -41,6 +41,25 @@ export interface GitlabProject {
   members: Map<number, number>;
   /** Release asset id -> upload secret, for assets served as GitLab uploads; other assets are external links. */
   uploadSecrets: Map<number, string>;
+  /** Files uploaded through `POST /projects/:id/uploads`, by secret (see gitlab-write-routes). */
+  uploads?: Map<string, GitlabUpload>;
+  /** Release links created through the API: asset id -> the URL and type they were given. */
+  links?: Map<number, { url: string; linkType: string }>;
+  /** The wiki is enabled but empty: its repository is created by the first push to it. */
+  wikiEnabled?: boolean;
+  /**
+   * `last_activity_at` as notes moved it (pushes move `repo.updatedAt`); like GitLab, activity moves
+   * it at most once an hour (see `touchProjectActivity`).
+   */
+  lastActivityAt?: string;
+}
+
+/** A file uploaded to a project (markdown attachments, release assets). */
+export interface GitlabUpload {
+  secret: string;
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export type GitlabTokenKind = 'personal' | 'project' | 'group' | 'oauth';
@@ -239,4 +258,11 @@ export function gitlabIpIdentity(ip: string): string {
 /** Unauthenticated callers, budgeted per address by the unauthenticated throttle. */
 export function gitlabAnonymousIdentity(ip: string): string {
   return `gitlab:anonymous:${ip}`;
+}
+
+/** The project's `last_activity_at`: the later of its last push and the activity notes recorded. */
+export function projectLastActivityAt(project: GitlabProject): string {
+  const pushed = project.repo.updatedAt;
+  const noted = project.lastActivityAt;
+  return noted !== undefined && Date.parse(noted) > Date.parse(pushed) ? noted : pushed;
 }

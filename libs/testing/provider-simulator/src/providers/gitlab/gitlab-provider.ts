@@ -25,6 +25,7 @@ export class GitlabProvider implements ProviderPlugin {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const host = req.headers.host ?? `127.0.0.1:${req.socket.localPort ?? 80}`;
     const url = new URL(req.url ?? '/', `http://${host}`);
+    if (await this.ctx.webFlows?.handle(req, res, url)) return;
     const api = url.pathname === GITLAB_API_PREFIX || url.pathname.startsWith(`${GITLAB_API_PREFIX}/`) || url.pathname === '/oauth/token/info';
     if (api) {
       await this.rest.handle(req, res, url);

@@ -90,6 +90,8 @@ export class GitlabRestApi {
       ser: { gl, web: url.origin, api: `${url.origin}/api/v4` },
       refs: this.ctx.refs,
       clock,
+      req,
+      provider: this.ctx,
     };
     await this.respond(res, method, await route.handler(context), url, rate);
   }

@@ -1,7 +1,9 @@
+import type { IncomingMessage } from 'node:http';
 import type { Clock } from '../../core/clock';
 import type { RefCache } from '../../core/git/ref-cache';
 import type { HeaderMap } from '../../core/http-io';
 import type { GitlabAccess, GitlabViewer, ScopeRule } from './gitlab-access';
+import type { GitlabContext } from './gitlab-context';
 import type { GitlabWorld } from './gitlab-model';
 import type { GitlabEndpointBudget } from './gitlab-rate-limits';
 import type { GitlabSerializerContext } from './gitlab-serializers';
@@ -19,6 +21,10 @@ export interface GitlabRouteContext {
   ser: GitlabSerializerContext;
   refs: RefCache;
   clock: Clock;
+  /** The request itself, for routes that read a body (writes). */
+  req: IncomingMessage;
+  /** The provider's services (git, storage, ids), for routes that write. */
+  provider: GitlabContext;
 }
 
 export type GitlabResult =

@@ -7,6 +7,7 @@ import {
   badRequest, forbidden, GITLAB_API_PREFIX, json, notFound, offset, offsetAsync, type GitlabResult, type GitlabRoute, type GitlabRouteContext,
 } from './gitlab-rest-types';
 import { mergeRequestRef } from './gitlab-seeder';
+import { registerGitlabWriteRoutes } from './gitlab-write-routes';
 import * as ser from './gitlab-serializers';
 
 const API = GITLAB_API_PREFIX;
@@ -343,6 +344,8 @@ function registerProjectRoutes(router: HttpRouter<GitlabRoute>): void {
   });
 
   projectRoute(router, '/uploads/{secret}/{filename}', true, (ctx, project) => {
+    const uploaded = project.uploads?.get(ctx.params.secret);
+    if (uploaded && uploaded.filename === ctx.params.filename) return { kind: 'bytes', body: uploaded.content, contentType: uploaded.contentType, fileName: uploaded.filename };
     for (const release of project.repo.metadata.releases) {
       for (const asset of release.assets) {
         if (project.uploadSecrets.get(asset.id) === ctx.params.secret && asset.name === ctx.params.filename) {
@@ -368,4 +371,5 @@ export function registerGitlabRoutes(router: HttpRouter<GitlabRoute>): void {
   registerAccountRoutes(router);
   registerGroupRoutes(router);
   registerProjectRoutes(router);
+  registerGitlabWriteRoutes(router);
 }

@@ -1,5 +1,6 @@
+import { hasAnyRef } from '../../core/world/empty-repository';
 import type { IssueCommentRecord, IssueRecord, LabelRecord, MilestoneRecord, ReleaseRecord, ReviewCommentRecord } from '../../core/world/world-model';
-import { type GitlabGroup, type GitlabProject, type GitlabToken, type GitlabUser, type GitlabWorld, projectFullPath } from './gitlab-model';
+import { type GitlabGroup, type GitlabProject, type GitlabToken, type GitlabUser, type GitlabWorld, projectFullPath, projectLastActivityAt } from './gitlab-model';
 
 /** Where links point: the origin the client used (web and git) and the API under it. */
 export interface GitlabSerializerContext {
@@ -160,11 +161,11 @@ export function project(ctx: GitlabSerializerContext, p: GitlabProject, options:
     forks_count: 0,
     avatar_url: null,
     star_count: 0,
-    last_activity_at: gitlabTime(repo.updatedAt),
+    last_activity_at: gitlabTime(projectLastActivityAt(p)),
     namespace: namespaceOf(ctx, p.group),
   };
   if (options.simple) return simple;
-  const hasWiki = repo.wikiGitDir !== null;
+  const hasWiki = repo.wikiGitDir !== null || p.wikiEnabled === true;
   return {
     ...simple,
     container_registry_image_prefix: `registry.example.com/${fullPath}`,
@@ -179,7 +180,7 @@ export function project(ctx: GitlabSerializerContext, p: GitlabProject, options:
       cluster_agents: `${ctx.api}/projects/${p.id}/cluster_agents`,
     },
     packages_enabled: true,
-    empty_repo: false,
+    empty_repo: !hasAnyRef(repo.gitDir),
     archived: false,
     visibility: p.visibility,
     resolve_outdated_diff_discussions: false,
@@ -399,15 +400,16 @@ export function releaseLink(ctx: GitlabSerializerContext, p: GitlabProject, rele
   const asset = release.assets.find((a) => a.id === assetId);
   const secret = p.uploadSecrets.get(assetId);
   const name = asset?.name ?? '';
-  const url = secret
-    ? `${ctx.web}/${projectFullPath(p)}/uploads/${secret}/${name}`
-    : `https://downloads.example.com/${projectFullPath(p)}/${release.tagName}/${name}`;
+  const created = p.links?.get(assetId);
+  const url =
+    created?.url ??
+    (secret ? `${ctx.web}/${projectFullPath(p)}/uploads/${secret}/${name}` : `https://downloads.example.com/${projectFullPath(p)}/${release.tagName}/${name}`);
   return {
     id: assetId,
     name,
     url,
     direct_asset_url: `${ctx.web}/${projectFullPath(p)}/-/releases/${release.tagName}/downloads/${name}`,
-    link_type: 'package',
+    link_type: created?.linkType ?? 'package',
   };
 }
 

@@ -13,8 +13,9 @@ import { UnknownEntityError } from '../../core/world/world';
 import { metadataCounts, type MetadataCounts } from '../../core/world/world-model';
 import { GitlabAccess } from './gitlab-access';
 import type { GitlabContext } from './gitlab-context';
-import { gitlabUserIdentity, GitlabWorld, projectFullPath, type GitlabProject } from './gitlab-model';
+import { gitlabUserIdentity, GitlabWorld, projectFullPath, projectLastActivityAt, type GitlabProject } from './gitlab-model';
 import { resolveGitlabOptions, type GitlabSimulatorOptions } from './gitlab-options';
+import { GitlabOAuthRoutes } from './gitlab-oauth-routes';
 import { GitlabProvider } from './gitlab-provider';
 import { GitlabRateLimits } from './gitlab-rate-limits';
 import { GitlabSeeder, mergeRequestRef } from './gitlab-seeder';
@@ -51,6 +52,9 @@ export interface GitlabProjectSummary {
     uploadLinks: number;
     labels: number;
     milestones: number;
+    /** Labels and milestones of the project's group and its ancestors (`include_ancestor_groups`, `include_ancestors`). */
+    groupLabels: number;
+    groupMilestones: number;
   };
 }
 
@@ -77,6 +81,8 @@ export interface GitlabRepositorySummaryFields {
  */
 export class GitlabSimulatorPart {
   readonly plugin: GitlabProvider;
+  /** GitLab's OAuth provider: consent page and token endpoint */
+  readonly oauth: GitlabOAuthRoutes;
 
   private constructor(
     private readonly gl: GitlabWorld,
@@ -84,6 +90,8 @@ export class GitlabSimulatorPart {
     private readonly seeder: GitlabSeeder,
     private readonly ctx: GitlabContext,
   ) {
+    this.oauth = new GitlabOAuthRoutes(gl);
+    ctx.webFlows = this.oauth;
     this.plugin = new GitlabProvider(ctx);
   }
 
@@ -204,6 +212,7 @@ export class GitlabSimulatorPart {
     const target = project.repo.metadata.issues.find((i) => i.number === iid && (i.pull !== null) === (noteable === 'merge_request'));
     if (!target) throw new MutationError(`${projectPath} has no ${noteable === 'issue' ? 'issue' : 'merge request'} ${noteable === 'issue' ? '#' : '!'}${iid}`);
     this.ctx.mutations.addIssueComment(project.repo, iid, body);
+    touchProjectActivity(project, this.ctx.clock.now());
   }
 
   async addRepository(owner: string, spec: RepositorySeed): Promise<void> {
@@ -242,7 +251,18 @@ export class GitlabSimulatorPart {
         uploadLinks: project.uploadSecrets.size,
         labels: counts.labels,
         milestones: counts.milestones,
+        groupLabels: this.gl.ancestry(project.group).reduce((n, g) => n + g.labels.length, 0),
+        groupMilestones: this.gl.ancestry(project.group).reduce((n, g) => n + g.milestones.length, 0),
       },
     };
   }
+}
+
+/** GitLab moves a project's `last_activity_at` on activity, but at most once an hour. */
+export const LAST_ACTIVITY_UPDATE_INTERVAL_MS = 3_600_000;
+
+export function touchProjectActivity(project: GitlabProject, nowMs: number): void {
+  const current = Date.parse(projectLastActivityAt(project));
+  if (Number.isFinite(current) && nowMs - current < LAST_ACTIVITY_UPDATE_INTERVAL_MS) return;
+  project.lastActivityAt = new Date(nowMs).toISOString();
 }

@@ -26,7 +26,8 @@ export function release(ctx: SerializerContext, repo: SimRepository, record: Rel
   return {
     url: api,
     assets_url: `${api}/assets`,
-    upload_url: `${ctx.web}/uploads/repos/${repo.owner.login}/${repo.name}/releases/${record.id}/assets{?name,label}`,
+    // GitHub.com: uploads.github.com/repos/…; Enterprise Server: <host>/api/uploads/repos/…
+    upload_url: `${ctx.web}${ctx.api.endsWith('/api/v3') ? '/api/uploads' : '/uploads'}/repos/${repo.owner.login}/${repo.name}/releases/${record.id}/assets{?name,label}`,
     html_url: `${ctx.web}/${repo.owner.login}/${repo.name}/releases/tag/${record.tagName}`,
     id: record.id,
     author: userById(ctx, record.authorId),

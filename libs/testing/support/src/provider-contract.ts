@@ -4,31 +4,47 @@ import { dirname, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { MetadataCounts, MetadataKind, MetadataSink, ProviderFetch, ReleaseAssetRef } from '@repovault/providers/core';
 
+/** What provider adapters' tests share: a recording transport, an in-memory sink, and checks against the providers' OpenAPI descriptions. */
+
 /** One request as the adapter handed it to the transport seam. */
 export interface RecordedRequest {
   method: string;
   url: string;
   headers: Headers;
+  redirect: RequestInit['redirect'];
 }
 
-export function recordingFetch(inner: ProviderFetch): { fetch: ProviderFetch; requests: RecordedRequest[] } {
+/** A fetch that records every request it passes on, and a shared timeline of requests and sink writes. */
+export function recordingFetch(inner: ProviderFetch, timeline: string[] = []): { fetch: ProviderFetch; requests: RecordedRequest[]; timeline: string[] } {
   const requests: RecordedRequest[] = [];
   const fetch: ProviderFetch = (url, init = {}) => {
-    requests.push({ method: (init.method ?? 'GET').toUpperCase(), url, headers: new Headers(init.headers) });
+    requests.push({ method: (init.method ?? 'GET').toUpperCase(), url, headers: new Headers(init.headers), redirect: init.redirect });
+    timeline.push(`request ${new URL(url).pathname}${new URL(url).search}`);
     return inner(url, init);
   };
-  return { fetch, requests };
+  return { fetch, requests, timeline };
 }
 
-/** Keeps records per kind (a test sink: production sinks stream to storage). */
+export interface StoredAsset {
+  ref: ReleaseAssetRef;
+  sha256: string;
+  bytes: number;
+}
+
+/** Keeps records per kind and hashes asset bytes (a test sink: production sinks stream to storage). */
 export class MemorySink implements MetadataSink {
   readonly records = new Map<MetadataKind, Array<Record<string, unknown>>>();
-  readonly assets = new Map<string, { ref: ReleaseAssetRef; sha256: string; bytes: number }>();
+  /** by asset id */
+  readonly assets = new Map<string, StoredAsset>();
+
+  constructor(private readonly timeline: string[] = [], private readonly onRecord?: (kind: MetadataKind) => void) {}
 
   record(kind: MetadataKind, record: unknown): Promise<void> {
     const list = this.records.get(kind) ?? [];
     list.push(record as Record<string, unknown>);
     this.records.set(kind, list);
+    this.timeline.push(`record ${kind}`);
+    this.onRecord?.(kind);
     return Promise.resolve();
   }
 
@@ -36,8 +52,9 @@ export class MemorySink implements MetadataSink {
     const hash = createHash('sha256');
     let bytes = 0;
     for await (const chunk of body) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
+      const buffer = chunk as Buffer;
+      hash.update(buffer);
+      bytes += buffer.length;
     }
     const stored = { ref, sha256: hash.digest('hex'), bytes };
     this.assets.set(ref.id, stored);
@@ -64,17 +81,17 @@ export function sharedSpecPath(file: string): string {
   return resolve(dir, '..', 'shared', 'specs', file);
 }
 
-interface Parameter {
+interface OpenApiParameter {
   name?: string;
   in?: string;
   $ref?: string;
 }
-interface Operation {
-  parameters?: Parameter[];
+interface OpenApiOperation {
+  parameters?: OpenApiParameter[];
 }
 export interface OpenApi {
-  paths: Record<string, Record<string, Operation | Parameter[]>>;
-  components?: { parameters?: Record<string, Parameter> };
+  paths: Record<string, Record<string, OpenApiOperation | OpenApiParameter[]>>;
+  components?: { parameters?: Record<string, OpenApiParameter> };
 }
 
 export function loadSpec(file: string): OpenApi | undefined {
@@ -108,11 +125,11 @@ export function undocumented(spec: OpenApi, method: string, path: string, queryN
   const template = templateOf(spec, path);
   if (!template) return `${method} ${path}: no such path`;
   const item = spec.paths[template] ?? {};
-  const operation = item[method.toLowerCase()] as Operation | undefined;
+  const operation = item[method.toLowerCase()] as OpenApiOperation | undefined;
   if (!operation || Array.isArray(operation)) return `${method} ${template}: no such method`;
-  const declared = [...((item['parameters'] as Parameter[] | undefined) ?? []), ...(operation.parameters ?? [])]
+  const declared = [...((item['parameters'] as OpenApiParameter[] | undefined) ?? []), ...(operation.parameters ?? [])]
     .map((p) => (p.$ref ? spec.components?.parameters?.[p.$ref.split('/').pop() ?? ''] : p))
-    .filter((p): p is Parameter => p?.in === 'query')
+    .filter((p): p is OpenApiParameter => p?.in === 'query')
     .map((p) => p.name);
   const allowed = new Set([...declared, ...global(template)]);
   const unknown = [...new Set(queryNames)].filter((q) => !allowed.has(q));

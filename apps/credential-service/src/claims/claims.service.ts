@@ -209,7 +209,10 @@ export class ClaimsService implements OnApplicationShutdown {
     const calls = this.validationCalls.take(secretFingerprint(secret));
     const support = providerSupport(provider);
     const byResource = new Map<string, number[]>();
-    for (const call of calls) byResource.set(support.resourceOf(call.path), [...(byResource.get(support.resourceOf(call.path)) ?? []), call.at]);
+    for (const call of calls) {
+      const resource = support.resourceOf(call.path);
+      byResource.set(resource, [...(byResource.get(resource) ?? []), call.at]);
+    }
     for (const [resource, calledAt] of byResource) {
       await this.ledger.charge(this.keysFor({ credentialId: 'validation', identityKey, provider }, resource), calledAt).catch((error: unknown) => {
         this.logger.warn({ err: error }, 'validation calls could not be charged to the identity');

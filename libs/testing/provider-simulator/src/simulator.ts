@@ -218,7 +218,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   // Bitbucket owners (workspaces, project keys) are unique across providers (checked with the seed config).
   const bitbucket = [bitbucketCloud, bitbucketDc];
   const bitbucketOwning = (owner: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.owns(owner));
-  const bitbucketHaving = (owner: string, name: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.hasRepository(owner, name));
+  const bitbucketHaving = (owner: string, name: string): BitbucketCloudProvider | BitbucketDcProvider | undefined => bitbucket.find((p) => p.host.hasRepository(owner, name));
 
   const control: SimulatorControl & Omit<RunningSimulator, 'github' | 'gitlab' | 'bitbucketCloud' | 'bitbucketDc' | 'tokens' | 'dataDir' | 'close' | 'oauth' | 'githubApps'> = {
     stats: () => ledger.snapshot(),
@@ -245,7 +245,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         ...bitbucketDc.identities(),
       },
     }),
-    listRepositories: (owner) => [...world.repositoriesOf(owner).map((r) => r.name), ...gitlab.listRepositories(owner), ...(bitbucketOwning(owner)?.listRepositories(owner) ?? [])],
+    listRepositories: (owner) => [...world.repositoriesOf(owner).map((r) => r.name), ...gitlab.listRepositories(owner), ...(bitbucketOwning(owner)?.host.listRepositories(owner) ?? [])],
     restRoutes: () => ({
       [github.id]: github.restRoutes(),
       [gitlab.plugin.id]: gitlab.restRoutes(),
@@ -275,17 +275,17 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     addCommits: async (owner, name, opts) => {
       const bb = bitbucketHaving(owner, name);
       if (gitlab.hasRepository(owner, name)) await gitlab.addCommits(owner, name, opts);
-      else if (bb) await bb.addCommits(owner, name, opts);
+      else if (bb) await bb.host.addCommits(owner, name, opts);
       else await mutations.addCommits(world.requireRepository(owner, name), opts);
     },
     forcePush: (owner, name, opts) =>
       gitlab.hasRepository(owner, name)
         ? gitlab.forcePush(owner, name, opts)
-        : (bitbucketHaving(owner, name)?.forcePush(owner, name, opts) ?? mutations.forcePush(world.requireRepository(owner, name), opts)),
+        : (bitbucketHaving(owner, name)?.host.forcePush(owner, name, opts) ?? mutations.forcePush(world.requireRepository(owner, name), opts)),
     addIssueComment: (owner, name, issueNumber, body) => {
       const bb = bitbucketHaving(owner, name);
       if (gitlab.hasRepository(owner, name)) gitlab.addIssueComment(owner, name, issueNumber, body);
-      else if (bb) bb.addIssueComment(owner, name, issueNumber, body);
+      else if (bb) bb.host.addIssueComment(owner, name, issueNumber, body);
       else mutations.addIssueComment(world.requireRepository(owner, name), issueNumber, body);
     },
     addRepository: async (owner, spec) => {
@@ -301,7 +301,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       }
       const bb = bitbucketHaving(owner, name);
       if (bb) {
-        bb.deleteRepository(owner, name);
+        bb.host.deleteRepository(owner, name);
         return;
       }
       const repo = world.removeRepository(owner, name);

@@ -84,8 +84,31 @@ export class ProviderWorld {
     return this.world.organization(owner) !== undefined;
   }
 
+  hasRepository(owner: string, name: string): boolean {
+    return this.world.repository(owner, name) !== undefined;
+  }
+
+  listRepositories(owner: string): string[] {
+    return this.world.repositoriesOf(owner).map((r) => r.name);
+  }
+
   async addRepository(owner: string, spec: RepositorySeed): Promise<SimRepository> {
     return this.seeder.addRepository(owner, spec);
+  }
+
+  // Changes made during a test, as if someone pushed or commented upstream (see RepositoryMutations).
+
+  async addCommits(owner: string, name: string, options: { branch: string; count: number }): Promise<void> {
+    await this.mutations.addCommits(this.world.requireRepository(owner, name), options);
+  }
+
+  forcePush(owner: string, name: string, options: { branch: string }): Promise<{ oldSha: string; newSha: string }> {
+    return this.mutations.forcePush(this.world.requireRepository(owner, name), options);
+  }
+
+  /** A comment on issue or pull request `number` (one numbering); bumps its `updated_at`. */
+  addIssueComment(owner: string, name: string, number: number, body: string): void {
+    this.mutations.addIssueComment(this.world.requireRepository(owner, name), number, body);
   }
 
   deleteRepository(owner: string, name: string): SimRepository {

@@ -117,7 +117,6 @@ export class BitbucketCloudProvider implements ProviderPlugin {
     return this.rest.router.routes();
   }
 
-  /** Token name -> value. */
   // The test-time view and mutations RunningSimulator routes here for this provider's owners.
 
   /** Whether `owner` is one of this provider's workspaces. */
@@ -125,38 +124,13 @@ export class BitbucketCloudProvider implements ProviderPlugin {
     return this.host.owns(owner);
   }
 
-  hasRepository(owner: string, name: string): boolean {
-    return this.host.world.repository(owner, name) !== undefined;
-  }
-
-  listRepositories(owner: string): string[] {
-    return this.host.world.repositoriesOf(owner).map((r) => r.name);
-  }
-
   repository(owner: string, name: string): ProviderRepositorySummary & { bitbucketCloud: BitbucketCloudMetadataCounts } {
     const summary = this.host.summary(owner, name);
     return { ...summary, bitbucketCloud: this.metadataCounts(this.host.world.requireRepository(owner, name), summary.refs) };
   }
 
-  async addCommits(owner: string, name: string, options: { branch: string; count: number }): Promise<void> {
-    await this.host.mutations.addCommits(this.host.world.requireRepository(owner, name), options);
-  }
-
-  forcePush(owner: string, name: string, options: { branch: string }): Promise<{ oldSha: string; newSha: string }> {
-    return this.host.mutations.forcePush(this.host.world.requireRepository(owner, name), options);
-  }
-
-  /** A pull request comment or an issue comment (one numbering); bumps its `updated_on`. */
-  addIssueComment(owner: string, name: string, number: number, body: string): void {
-    this.host.mutations.addIssueComment(this.host.world.requireRepository(owner, name), number, body);
-  }
-
   async addRepository(owner: string, spec: RepositorySeed): Promise<void> {
     await this.host.addRepository(owner, spec);
-  }
-
-  deleteRepository(owner: string, name: string): void {
-    this.host.deleteRepository(owner, name);
   }
 
   tokens(): Record<string, string> {

@@ -112,38 +112,13 @@ export class BitbucketDcProvider implements ProviderPlugin {
     return this.host.owns(owner);
   }
 
-  hasRepository(owner: string, name: string): boolean {
-    return this.host.world.repository(owner, name) !== undefined;
-  }
-
-  listRepositories(owner: string): string[] {
-    return this.host.world.repositoriesOf(owner).map((r) => r.name);
-  }
-
   repository(owner: string, name: string): ProviderRepositorySummary & { bitbucketDc: BitbucketDcMetadataCounts } {
     const summary = this.host.summary(owner, name);
     return { ...summary, bitbucketDc: this.metadataCounts(this.host.world.requireRepository(owner, name), summary.refs) };
   }
 
-  async addCommits(owner: string, name: string, options: { branch: string; count: number }): Promise<void> {
-    await this.host.mutations.addCommits(this.host.world.requireRepository(owner, name), options);
-  }
-
-  forcePush(owner: string, name: string, options: { branch: string }): Promise<{ oldSha: string; newSha: string }> {
-    return this.host.mutations.forcePush(this.host.world.requireRepository(owner, name), options);
-  }
-
-  /** A pull request comment (a COMMENTED activity); bumps its `updated_on`. */
-  addIssueComment(owner: string, name: string, number: number, body: string): void {
-    this.host.mutations.addIssueComment(this.host.world.requireRepository(owner, name), number, body);
-  }
-
   async addRepository(owner: string, spec: RepositorySeed): Promise<void> {
     await this.host.addRepository(owner, { ...spec, wiki: false });
-  }
-
-  deleteRepository(owner: string, name: string): void {
-    this.host.deleteRepository(owner, name);
   }
 
   tokens(): Record<string, string> {

@@ -245,7 +245,8 @@ export class ClaimsService implements OnApplicationShutdown {
 
   /** The main credential, plus for a run the plan's enabled additional ones; only valid ones. */
   private eligible(tenantId: string, request: ClaimRequest): Promise<Candidate[]> {
-    const key = `${tenantId}/${request.organizationId}/${request.purpose}/${request.planId ?? ''}`;
+    // per run, as the workers' cache is: a run started right after its plan changed uses the plan as it is now
+    const key = `${tenantId}/${request.organizationId}/${request.purpose}/${request.planId ?? ''}/${request.runId ?? ''}`;
     const hit = this.eligibleCache.get(key);
     if (hit && Date.now() - hit.at < CANDIDATE_TTL_MS) return hit.list;
     const list = this.loadEligible(tenantId, request);

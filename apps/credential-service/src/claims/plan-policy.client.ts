@@ -3,25 +3,20 @@ import type { PlanCredentialPolicy } from '@repovault/contracts/internal-api';
 import { InternalHttpClient } from '@repovault/platform/http';
 import { CREDENTIAL_SERVICE_CONFIG, type CredentialServiceConfig } from '../config/credential-service.config';
 
-const TTL_MS = 5_000;
-
-/** Which additional credentials a plan enables, from plan-service (their owner), cached briefly. */
+/**
+ * Which additional credentials a plan enables, from plan-service (their owner). Not cached here:
+ * ClaimsService reuses a run's eligible credentials for a few seconds, and a second cache keyed by
+ * plan only made a run started right after a plan change see the plan as it was.
+ */
 @Injectable()
 export class PlanPolicyClient {
   private readonly client: InternalHttpClient;
-  private readonly cache = new Map<string, { at: number; policy: Promise<PlanCredentialPolicy> }>();
 
   constructor(@Inject(CREDENTIAL_SERVICE_CONFIG) config: CredentialServiceConfig) {
     this.client = new InternalHttpClient('plan-service', config.REPOVAULT_PLAN_SERVICE_URL, config.REPOVAULT_SERVICE_TOKEN);
   }
 
   policy(tenantId: string, planId: string): Promise<PlanCredentialPolicy> {
-    const key = `${tenantId}/${planId}`;
-    const hit = this.cache.get(key);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.policy;
-    const policy = this.client.get<PlanCredentialPolicy>(`/internal/plans/${planId}/credential-policy`, { tenantId, timeoutMs: 5_000 });
-    this.cache.set(key, { at: Date.now(), policy });
-    policy.catch(() => this.cache.delete(key));
-    return policy;
+    return this.client.get<PlanCredentialPolicy>(`/internal/plans/${planId}/credential-policy`, { tenantId, timeoutMs: 5_000 });
   }
 }
